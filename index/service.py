@@ -1,0 +1,88 @@
+"""The search service shared by the web pages, the JSON API and the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from index.backend import FacetValue, SearchBackend, SearchRequest
+from index.highlight import snippet
+from index.query import parse
+from schemas.tables import Record
+from store.db import Database
+from store.records import visible
+
+
+@dataclass
+class Hit:
+    """One search hit as readers see it."""
+
+    record_id: int
+    file: str
+    number: str | None
+    date: dt.date | None
+    subject: str | None
+    from_org: str | None
+    kind: str | None
+    secrecy: str
+    urgency: str
+    status: str
+    score: float
+    snippet: str
+
+    def as_json(self) -> dict[str, object]:
+        """The hit in the CLI/API JSON contract."""
+        return {"record_id": self.record_id, "file": self.file, "number": self.number,
+                "date": self.date.isoformat() if self.date else None, "subject": self.subject,
+                "score": round(self.score, 4), "snippet": self.snippet}
+
+
+@dataclass
+class SearchResponse:
+    """Total, one page of hits, facets."""
+
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, object]:
+        """The CLI/API JSON contract: {total, hits, facets}."""
+        return {"total": self.total, "hits": [hit.as_json() for hit in self.hits],
+                "facets": {name: [{"value": v.value, "count": v.count} for v in values]
+                           for name, values in self.facets.items()}}
+
+
+def search(db: Database, backend: SearchBackend, request: SearchRequest) -> SearchResponse:
+    """Run a search: the backend ranks within clearance, the store supplies what is shown."""
+    result = backend.search(request)
+    ids = [hit.record_id for hit in result.hits]
+    terms = parse(request.query).highlight_terms()
+    with db.session() as session:
+        rows = {r.id: r for r in session.scalars(select(Record).where(Record.id.in_(ids)))}
+        hits = []
+        for index_hit in result.hits:
+            record = rows.get(index_hit.record_id)
+            if record is None or not visible(record, request.clearance):
+                continue  # defence in depth: the backend already filtered by clearance
+            hits.append(_hit(record, index_hit.score, terms))
+    return SearchResponse(result.total, hits, result.facets)
+
+
+def _hit(record: Record, score: float, terms: list[str]) -> Hit:
+    file = record.file
+    return Hit(
+        record_id=record.id,
+        file=(file.original_path or file.original_name) if file else "",
+        number=record.number,
+        date=record.date,
+        subject=record.subject,
+        from_org=record.from_org,
+        kind=record.kind,
+        secrecy=str(getattr(record.secrecy, "value", record.secrecy)),
+        urgency=record.urgency,
+        status=str(getattr(record.status, "value", record.status)),
+        score=score,
+        snippet=snippet(record.text or record.subject or "", terms),
+    )

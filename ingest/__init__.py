@@ -1,0 +1,1 @@
+"""Intake of scanned letters: OCR text cleaning and metadata extraction."""

@@ -1,0 +1,265 @@
+"""Letter metadata from the cleaned OCR text of a Thai official letter.
+
+`extract_letter` reads kind, number, date, subject, addressee, issuing office,
+stamps, references, enclosures and signer, each with a confidence in 0..1:
+high only for a clean pattern match, lower for OCR variants and guesses,
+0 with an empty value when nothing was found. It prefers no value to a
+confidently wrong one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from ingest.extract_blocks import (
+    Block,
+    enclosure_block_at,
+    find_labels,
+    find_references,
+    find_signer,
+    find_subject,
+    find_to,
+    memo_unit,
+    split_enclosures,
+)
+from ingest.extract_fields import (
+    find_letter_date,
+    find_number_line,
+    read_number,
+)
+from ingest.extract_labels import LabelHit, label_of, scaled, skeleton, strip_leading_junk, thai_count
+from ingest.extract_org import resolve_org
+from ingest.extract_stamps import read_stamps
+from schemas.enums import Kind
+from schemas.letter import LetterMetadata
+from schemas.text import nfc
+from schemas.thai_dates import edit_distance
+
+_SPACED_PAIR_RE = re.compile(r"(?<=[\u0e01-\u0e4e]) (?=[\u0e01-\u0e4e])")
+_WIDE_GAP_RE = re.compile(r"\s{3,}")
+_ADDRESS_WORDS = ("อำเภอ", "ตำบล", "ถนน", "จังหวัด", "เลขที่", "หมู่")
+_CLOSINGS = ("ขอแสดงความนบถอ", "จงเรยนมา")
+_KIND_TITLES = ((Kind.memo, "บันทึกข้อความ"), (Kind.order, "คำสั่ง"), (Kind.announcement, "ประกาศ"))
+TOP_LINES = 8
+
+
+def _letter_spaced(line: str) -> bool:
+    """True when most tokens of `line` are single Thai letters (``ก า ร ศึ ก ษ า``)."""
+    tokens = line.split()
+    singles = [t for t in tokens if thai_count(t) == len(t) and len(skeleton(t)) == 1]
+    return len(tokens) >= 4 and len(singles) >= 0.6 * len(tokens)
+
+
+def _prepare(text: str) -> str:
+    """Clean OCR text the way the pipeline does before extraction.
+
+    NFC with ``ํา`` joined to ``ำ``, line ends unified, and on letter-spaced
+    lines the single spaces Tesseract puts between Thai letters removed.
+
+    Args:
+        text: Raw OCR text, pages separated by form feeds.
+
+    Returns:
+        The cleaned text, same pages and lines.
+    """
+    text = nfc(text).replace("\r\n", "\n").replace("\r", "\n")
+    lines = [_SPACED_PAIR_RE.sub("", ln) if _letter_spaced(ln) else ln for ln in text.split("\n")]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _title_confidence(line: str, title: str) -> float:
+    """How well the first token of `line` reads as a document title (บันทึกข้อความ…)."""
+    core = strip_leading_junk(line)
+    token = core.split()[0] if core.split() else ""
+    if token.startswith(title):
+        return 0.95
+    if len(skeleton(title)) <= 4:
+        return 0.8 if skeleton(token).startswith(skeleton(title)) else 0.0
+    head = skeleton(token)[: len(skeleton(title))]
+    return 0.8 if edit_distance(head, skeleton(title), 1) <= 1 else 0.0
+
+
+def _detect_kind(lines: list[str], has_number: bool, has_to: bool) -> tuple[Kind | None, float]:
+    """The document kind from its title line, else external when ที่ and เรียน are there."""
+    top = [line for line in lines if line.strip()][:TOP_LINES]
+    for kind, title in _KIND_TITLES:
+        conf = max((_title_confidence(line, title) for line in top), default=0.0)
+        if conf:
+            return kind, conf
+    if has_number and has_to:
+        return Kind.external, 0.8
+    if has_number or has_to:
+        return Kind.external, 0.5
+    return None, 0.0
+
+
+def _header_end(lines: list[str]) -> int:
+    """Index of the closing (ขอแสดงความนับถือ / จึงเรียนมา), or the number of lines."""
+    for i, line in enumerate(lines):
+        if skeleton(strip_leading_junk(line)).startswith(_CLOSINGS):
+            return i
+    return len(lines)
+
+
+def _external_org(lines: list[str], number_line: int | None) -> str | None:
+    """The office printed right of the ที่ line (or on the line below it)."""
+    if number_line is None:
+        return None
+    columns = _WIDE_GAP_RE.split(lines[number_line].strip())[1:]
+    columns = [c for c in columns if thai_count(c) >= 3]
+    if columns:
+        return max(columns, key=thai_count)
+    below = lines[number_line + 1] if number_line + 1 < len(lines) else ""
+    if thai_count(below) >= 3 and not any(w in below for w in _ADDRESS_WORDS):
+        return below.strip()
+    return None
+
+
+def _order_org(lines: list[str]) -> str | None:
+    """The agency after คำสั่ง on an order's title line."""
+    for line in [ln for ln in lines if ln.strip()][:TOP_LINES]:
+        core = strip_leading_junk(line)
+        if skeleton(core).startswith(skeleton("คำสั่ง")):
+            rest = core[len("คำสั่ง"):] if core.startswith("คำสั่ง") else core[5:]
+            return rest.strip() or None
+    return None
+
+
+def _header_blocks(lines: list[str], start: int, end: int) -> tuple[int, Block | None]:
+    """Walk the อ้างถึง / สิ่งที่ส่งมาด้วย blocks after เรียน; return where the body starts."""
+    pos, encl = start, None
+    while pos < end:
+        if thai_count(lines[pos]) < 3:
+            pos += 1
+            continue
+        hit = label_of(lines[pos])
+        if hit is not None and hit.name == "ref":
+            pos += 1
+            while pos < end and lines[pos].strip() and label_of(lines[pos]) is None:
+                pos += 1
+            continue
+        block = enclosure_block_at(lines, pos, end)
+        if block is None:
+            break
+        encl, pos = block, block.end
+    return pos, encl
+
+
+def _header_org(kind: Kind | None, lines: list[str], labels, number_line: int | None) -> str | None:
+    """The issuing office as the header prints it, by kind of letter."""
+    if kind is Kind.memo:
+        return memo_unit(lines, labels, number_line if number_line is not None else len(lines))
+    if kind is Kind.order:
+        return _order_org(lines)
+    return _external_org(lines, number_line)
+
+
+@dataclass
+class _Header:
+    """Where the parts of page 1 sit: labels, ที่ line, date line, blocks."""
+
+    lines: list[str]
+    labels: list[tuple[int, LabelHit]]
+    end: int
+    kind: Kind | None
+    kind_confidence: float
+    number_line: int | None
+    date: tuple[dt.date | None, float, int | None]
+    subject: Block | None
+    to: Block | None
+    body_start: int
+    enclosures: Block | None
+
+
+def _read_header(pages: list[list[str]]) -> _Header:
+    """Locate the header parts of the first page, in reading order."""
+    first = pages[0]
+    end = _header_end(first)
+    labels = find_labels(first, end)
+    subject_label = next((i for i, h in labels if h.name == "subject"), None)
+    number_line = find_number_line(first, subject_label if subject_label is not None else end)
+    has_to = any(h.name == "to" for _, h in labels)
+    kind, kind_conf = _detect_kind(first, number_line is not None, has_to)
+    reading = read_number(first[number_line], kind, None) if number_line is not None else None
+    date_lines = [ln for page in pages for ln in page] if kind is Kind.order else first
+    date = find_letter_date(
+        date_lines, kind, number_line, reading.end if reading else 0, subject_label
+    )
+    after = number_line + 1 if number_line is not None else 0
+    fallback = after
+    if date[2] is not None and kind is not Kind.order:
+        fallback = max(after, date[2] + 1)
+    subject = find_subject(first, labels, after, fallback, end)
+    to = find_to(first, labels, subject.end if subject else fallback, end)
+    block_start = to.end if to else subject.end if subject else fallback
+    body_start, enclosures = _header_blocks(first, block_start, end)
+    return _Header(first, labels, end, kind, kind_conf, number_line, date, subject, to,
+                   body_start, enclosures)
+
+
+def extract_letter(text: str) -> LetterMetadata:
+    """Extract a letter's metadata from its cleaned OCR text.
+
+    Args:
+        text: OCR text of the whole letter, pages separated by ``\\f``. Extra
+            lines (for example a stamp-zone OCR) may be prepended.
+
+    Returns:
+        The metadata with a confidence per field (``kind``, ``number``,
+        ``circular``, ``date``, ``subject``, ``to``, ``from_org``, ``secrecy``,
+        ``urgency``, ``references``, ``enclosures``, ``signer``). Empty fields
+        score 0; an unstamped letter scores 0.3 for secrecy and urgency
+        because red stamps are easily missed by OCR.
+    """
+    pages = [page.split("\n") for page in _prepare(text).split("\f")]
+    head = _read_header(pages)
+    first = head.lines
+    after = head.number_line + 1 if head.number_line is not None else 0
+    references, refs_conf = find_references(first, head.labels, after, head.body_start)
+    body = first[head.body_start:] + [line for page in pages[1:] for line in page]
+    header_org = _header_org(head.kind, first, head.labels, head.number_line)
+    from_org, org_conf = resolve_org(header_org, "".join(line.strip() for line in body))
+    reading = None
+    if head.number_line is not None:
+        reading = read_number(first[head.number_line], head.kind, from_org)
+    secrecy, secrecy_conf, urgency, urgency_conf = read_stamps(pages)
+    signer, signer_conf = find_signer([line for page in pages for line in page])
+    enclosures = split_enclosures(head.enclosures)
+    date, date_conf, _ = head.date
+    number = reading.number if reading else None
+    number_conf = reading.confidence if number else 0.0
+    circular = reading.circular if reading else False
+
+    confidence = {
+        "kind": head.kind_confidence,
+        "number": number_conf,
+        "circular": number_conf or (0.5 if circular else 0.0),
+        "date": date_conf,
+        "subject": scaled(head.subject.confidence, head.subject.text) if head.subject else 0.0,
+        "to": scaled(head.to.confidence, head.to.text) if head.to else 0.0,
+        "from_org": org_conf,
+        "secrecy": secrecy_conf,
+        "urgency": urgency_conf,
+        "references": refs_conf,
+        "enclosures": 0.0,
+        "signer": scaled(signer_conf, signer) if signer else 0.0,
+    }
+    if enclosures and head.enclosures:
+        confidence["enclosures"] = scaled(head.enclosures.confidence * 0.9, " ".join(enclosures))
+    return LetterMetadata(
+        kind=head.kind,
+        number=number,
+        circular=circular,
+        date=date,
+        subject=head.subject.text if head.subject else None,
+        to=head.to.text if head.to else None,
+        from_org=from_org,
+        secrecy=secrecy,
+        urgency=urgency,
+        references=references,
+        enclosures=enclosures,
+        signer=signer,
+        confidence=confidence,
+    )

@@ -1,0 +1,215 @@
+"""Letter number (ที่) and letter date read off the header lines.
+
+Confidence rules: a clean ``ที่ ศธ 04049/508`` line in Arabic digits scores
+high; a garbled label or agency code, an agency code inferred from the office
+name, or Thai digits (๔ ๖ ๗ ๘ ๙ are often misread) keep the score at 0.6 or
+below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from ingest.extract_labels import skeleton, strip_leading_junk, thai_count
+from ingest.extract_org import MINISTRY_CODES, agency_for, province_codes
+from schemas.enums import Kind
+from schemas.letter_numbers import LetterNumber
+from schemas.text import to_arabic_digits
+from schemas.thai_dates import DateMatch, edit_distance, find_thai_dates
+
+THAI_DIGIT_CEILING = 0.6
+MIXED_DIGIT_CEILING = 0.3
+_D = "0-9๐-๙"
+NUMBER_RE = re.compile(
+    rf"(?<![{_D}/])(?:(?<=[^\u0e01-\u0e4e])|(?<=[ก-ฮ][ก-ฮ])|^)"
+    rf"(?P<unit>[{_D}]+(?:\s?\.\s?[{_D}]+)*)\s*/\s*(?P<circular>ว\s*)?"
+    rf"(?P<running>[{_D}]+)(?![{_D}/\u0e01-\u0e4e])"
+)
+# A number whose digits OCR garbled (๙ read as ฒ): still marks the ที่ line and ว.
+_LOOSE_NUMBER_RE = re.compile(rf"[{_D}][{_D}ฒ]*(?:\.[{_D}ฒ]+)*\s*/\s*(?P<circular>ว)?\s*[{_D}ฒ]+")
+_THAI_CONSONANTS_RE = re.compile("[ก-ฮ]")
+# Tesseract's readings of ศธ on scans: ธ taken for ร, จ, ช, ซ.
+_AGENCY_LOOKALIKES = {"ศร": "ศธ", "ศจ": "ศธ", "ศช": "ศธ", "ศซ": "ศธ", "ศฐ": "ศธ"}
+_RECEIPT_SKELETONS = ("ลขรบ", "ลขทรบ")
+_ORDER_DATE_RE = re.compile(r"ส\S?ง\s*ณ")
+_BE_MIN, _BE_MAX = 2480, 2620
+
+
+@dataclass(frozen=True)
+class NumberReading:
+    """A letter number read off a line, with its confidence."""
+
+    number: str | None
+    circular: bool
+    confidence: float
+    end: int
+
+
+def is_receipt_line(line: str) -> bool:
+    """True for a line of a receipt stamp (เลขรับ, เวลา … น.)."""
+    for token in line.split():
+        skel = skeleton(token.strip(".,:;"))
+        if any(edit_distance(skel, r, 1) <= 1 for r in _RECEIPT_SKELETONS):
+            return True
+    return "เวลา" in line
+
+
+def receipt_zone(lines: list[str]) -> set[int]:
+    """Indexes of lines belonging to receipt stamps: receipt lines and the three after เลขรับ."""
+    zone: set[int] = set()
+    for i, line in enumerate(lines):
+        if is_receipt_line(line):
+            zone.add(i)
+            if "เวลา" not in line:
+                zone.update(range(i, min(len(lines), i + 4)))
+    return zone
+
+
+def read_agency(token: str | None, org_hint: str | None) -> tuple[str | None, float]:
+    """Read the agency letters before the number: clean, lookalike, or inferred."""
+    if token:
+        consonants = "".join(_THAI_CONSONANTS_RE.findall(token))
+        if thai_count(token) == len(token.replace(".", "")) and 2 <= len(consonants) <= 3:
+            if consonants in MINISTRY_CODES or consonants in province_codes():
+                return consonants, 1.0 if consonants == token.replace(".", "") else 0.8
+            if consonants in _AGENCY_LOOKALIKES:
+                return _AGENCY_LOOKALIKES[consonants], 0.6
+            return consonants, 0.5
+    inferred = agency_for(org_hint)
+    return (inferred, 0.45) if inferred else (None, 0.0)
+
+
+def _label_and_agency(prefix: str) -> tuple[bool, str | None]:
+    """Split what precedes the number into (label read cleanly, agency token)."""
+    tokens = prefix.split()
+    if not tokens:
+        return False, None
+    label_ok = skeleton(strip_leading_junk(tokens[0])) == "ท" and thai_count(tokens[0]) == len(
+        tokens[0]
+    )
+    if len(tokens) == 1:
+        return label_ok, None if label_ok else tokens[0]
+    return label_ok, tokens[-1]
+
+
+def read_number(line: str, kind: Kind | None, org_hint: str | None) -> NumberReading | None:
+    """Read the letter number on the ที่ line.
+
+    Args:
+        line: The line holding ``ที่ ศธ 04049/508`` (OCR-garbled forms allowed).
+        kind: The letter's kind; orders carry no agency letters.
+        org_hint: The issuing office, to infer unreadable agency letters.
+
+    Returns:
+        The reading, or None when the line holds no number.
+    """
+    match = NUMBER_RE.search(line)
+    if match is None:
+        loose = _LOOSE_NUMBER_RE.search(line)
+        if loose is None:
+            return None
+        return NumberReading(None, loose["circular"] is not None, 0.0, loose.end())
+    prefix = line[: match.start()]
+    label_ok, token = _label_and_agency(prefix)
+    thai = any("๐" <= ch <= "๙" for ch in match.group(0))
+    mixed = thai and any("0" <= ch <= "9" for ch in match.group(0))
+    parts = dict(
+        unit=to_arabic_digits(re.sub(r"\s", "", match["unit"])),
+        circular=match["circular"] is not None,
+        running=to_arabic_digits(match["running"]),
+        thai_digits=thai,
+    )
+    if kind is Kind.order:
+        year_ok = _BE_MIN <= int(parts["running"]) <= _BE_MAX
+        conf = 0.85 if label_ok and year_ok else 0.5
+        number = LetterNumber(agency="", **parts)
+    else:
+        agency, conf = read_agency(token, org_hint)
+        if agency is None:
+            return NumberReading(None, parts["circular"], 0.0, match.end())
+        number = LetterNumber(agency=agency, **parts)
+        conf = conf * (0.95 if label_ok else 0.85)
+    if thai:
+        conf = min(conf, MIXED_DIGIT_CEILING if mixed else THAI_DIGIT_CEILING)
+    return NumberReading(number.canonical, number.circular, round(conf, 2), match.end())
+
+
+def find_number_line(lines: list[str], stop: int) -> int | None:
+    """Index of the ที่ line: the first line before `stop` with a ``…/…`` number, not a stamp."""
+    for pattern in (NUMBER_RE, _LOOSE_NUMBER_RE):
+        for i, line in enumerate(lines[:stop]):
+            if not is_receipt_line(line) and pattern.search(line):
+                return i
+    return None
+
+
+def date_confidence(match: DateMatch) -> float:
+    """Confidence of a date reading from how cleanly it matched."""
+    conf = 0.95
+    if match.fuzzy:
+        conf = 0.7
+    if match.short_year:
+        conf = min(conf, 0.6)
+    if match.thai_digits:
+        conf = min(conf, THAI_DIGIT_CEILING)
+    return conf
+
+
+def _plausible(match: DateMatch) -> bool:
+    """Reject dates whose BE year cannot be a letter's (misread digits)."""
+    return _BE_MIN <= match.date.year + 543 <= _BE_MAX
+
+
+def first_date(text: str) -> DateMatch | None:
+    """The first plausible date in `text`."""
+    return next((m for m in find_thai_dates(text) if _plausible(m)), None)
+
+
+def find_letter_date(
+    lines: list[str],
+    kind: Kind | None,
+    number_line: int | None,
+    number_end: int,
+    subject_line: int | None,
+) -> tuple[dt.date | None, float, int | None]:
+    """Find the letter's own date.
+
+    External letters print it alone under the address (after the ที่ line),
+    memos on the ที่ line after วันที่, orders at the end after ``สั่ง ณ วันที่``.
+    Receipt-stamp dates are skipped.
+
+    Args:
+        lines: Lines of the first page (orders: of the whole letter).
+        kind: The letter's kind.
+        number_line: Index of the ที่ line, if found.
+        number_end: Offset in that line just past the number.
+        subject_line: Index of the เรื่อง line, if found.
+
+    Returns:
+        ``(date, confidence, line index)`` or ``(None, 0.0, None)``.
+    """
+    if kind is Kind.order:
+        for i in range(len(lines) - 1, -1, -1):
+            line = lines[i]
+            if _ORDER_DATE_RE.search(skeleton(line)) and (found := first_date(line)):
+                return found.date, date_confidence(found), i
+        return None, 0.0, None
+    receipts = receipt_zone(lines)
+    stop = subject_line if subject_line is not None else min(len(lines), 15)
+    if number_line is not None and kind is Kind.memo:
+        found = first_date(lines[number_line][number_end:])
+        if found:
+            return found.date, date_confidence(found), number_line
+    start = number_line + 1 if number_line is not None else 0
+    for rank, span in enumerate((range(start, stop), range(0, start))):
+        for i in span:
+            line = lines[i]
+            if i in receipts or (kind is not Kind.memo and "วันที่" in line):
+                continue
+            found = first_date(line)
+            if found:
+                factor = 1.0 if rank == 0 and number_line is not None else 0.8
+                return found.date, round(date_confidence(found) * factor, 2), i
+    return None, 0.0, None

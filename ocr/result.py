@@ -1,0 +1,22 @@
+"""What text extraction returns for one file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class TextResult:
+    """Text of a file, cleaned and raw, with how it was obtained.
+
+    Pages are separated by form feeds in both `text` and `raw_text`.
+    """
+
+    text: str
+    raw_text: str
+    method: str  # "ocr", "pdf-text", "pdf-mixed", "office"
+    page_count: int = 0
+    archival_pdf: Path | None = None  # the PDF/A to keep, when OCR made one
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0

@@ -1,0 +1,30 @@
+"""Thai text primitives shared by every room: NFC, digit folding."""
+
+from __future__ import annotations
+
+import unicodedata
+
+THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
+ARABIC_DIGITS = "0123456789"
+_TO_ARABIC = str.maketrans(THAI_DIGITS, ARABIC_DIGITS)
+_TO_THAI = str.maketrans(ARABIC_DIGITS, THAI_DIGITS)
+
+
+def nfc(text: str) -> str:
+    """Return `text` in Unicode NFC, with the decomposed sara am (ํา) joined to ำ."""
+    return unicodedata.normalize("NFC", text).replace("\u0e4d\u0e32", "\u0e33")
+
+
+def to_arabic_digits(text: str) -> str:
+    """Replace Thai digits ๐–๙ by Arabic 0–9."""
+    return text.translate(_TO_ARABIC)
+
+
+def to_thai_digits(text: str) -> str:
+    """Replace Arabic digits 0–9 by Thai ๐–๙."""
+    return text.translate(_TO_THAI)
+
+
+def fold(text: str) -> str:
+    """Fold text for comparison: NFC, Arabic digits, lower case, single spaces."""
+    return " ".join(to_arabic_digits(nfc(text)).lower().split())

@@ -1,0 +1,1 @@
+"""Where records live: database, content-addressed files, audit log, job queue."""

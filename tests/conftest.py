@@ -1,0 +1,52 @@
+"""Shared fixtures: a fresh archive per test, small and named for intent."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")
+
+from index.sync import sync_pending  # noqa: E402
+from ingest.archive import Archive  # noqa: E402
+from schemas.enums import RecordStatus, Secrecy  # noqa: E402
+from schemas.settings import Settings  # noqa: E402
+from schemas.tables import Record, StoredFile  # noqa: E402
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings of an archive under the test's own folder."""
+    return Settings(home=tmp_path / "home", ocr_workers=2)
+
+
+@pytest.fixture
+def archive(settings: Settings) -> Iterator[Archive]:
+    """A freshly migrated, empty archive."""
+    opened = Archive.open(settings)
+    yield opened
+    opened.close()
+
+
+def add_record(archive: Archive, *, subject: str, text: str = "", number: str | None = None,
+               secrecy: Secrecy = Secrecy.none, date: dt.date | None = None,
+               from_org: str | None = None, kind: str = "external", name: str = "") -> int:
+    """Insert a finished record straight into the store (no OCR) and index it."""
+    with archive.db.session() as session:
+        digest = f"{abs(hash((subject, text, number, name))):064x}"[-64:]
+        stored = StoredFile(sha256=digest, size=len(text), mime="text/plain",
+                            original_name=name or f"{subject[:20]}.txt")
+        session.add(stored)
+        session.flush()
+        record = Record(file_id=stored.id, status=RecordStatus.ok, subject=subject,
+                        text=f"เรื่อง {subject}\n{text}", number=number, secrecy=secrecy,
+                        date=date, from_org=from_org, kind=kind)
+        session.add(record)
+        session.flush()
+        record_id = record.id
+    sync_pending(archive.db, archive.backend)
+    return record_id
