@@ -95,6 +95,7 @@ def _compose(seed: int, compact: bool = False, **kw) -> tuple[dict, list[Line]]:
     date = dt.date(2005, 1, 1) + dt.timedelta(days=rng.randrange(21 * 365))
 
     def p(text: str) -> str:
+        """Printed form: NFC, with Thai digits if the letter uses them."""
         return nfc(to_thai_digits(text) if digits else text)
 
     c = _context(rng, kind, date, p) | {"compact": compact}
@@ -418,7 +419,7 @@ def write_letter(truth: dict, pages: list[Image.Image], out_dir: str | Path,
     side = dict(truth, dpi=dpi)
     if fmt in ("png", "jpg", "jpeg", "gif") and len(pages) > 1:
         side.update(text=page_texts(truth)[0], pages=1)
-    elif fmt != "pdf" or len(pages) != truth["pages"]:
+    else:
         side["pages"] = len(pages)
     (out / f"{truth['id']}.json").write_text(json.dumps(side, ensure_ascii=False, indent=1) + "\n",
                                              encoding="utf-8")
@@ -435,16 +436,19 @@ def _encode(img: Image.Image, dpi: int) -> bytes:
     return buf.getvalue()
 
 
-_RENDER_OPTS = set(inspect.signature(render_pages).parameters) - {"truth"}
+_RENDER_OPTS = set(inspect.signature(render_pages).parameters) - {"truth", "dpi", "seed"}
 
 
 def make_corpus(out_dir: str | Path, n: int, seed: int = 0, fmt: str = "pdf",
                 **opts) -> list[Path]:
     """Write `n` letters of varied kinds, digits, secrecy and urgency.
 
-    Letter i uses seed `seed + i`. Options named like `render_pages` arguments
+    Letter i uses seed `seed + i`; kinds cycle external, memo, order, digits
+    alternate Arabic and Thai, every fifth letter has a receipt stamp and every
+    seventh runs to two pages. Options named like `render_pages` arguments
     (font, noise, skew_deg, blur, jpeg_quality, colour) go to rendering; the
-    rest (kind, thai_digits, long, receipt_stamp, dpi, ...) to `make_letter`.
+    rest (kind, thai_digits, long, receipt_stamp, dpi, ...) to `make_letter`
+    and override the cycle.
 
     Returns:
         Paths of the scans, in seed order.
@@ -453,7 +457,8 @@ def make_corpus(out_dir: str | Path, n: int, seed: int = 0, fmt: str = "pdf",
     letter_kw = {k: v for k, v in opts.items() if k not in _RENDER_OPTS}
     paths = []
     for i in range(n):
-        kw = {"kind": KINDS[i % 3], "thai_digits": bool(i % 2)} | letter_kw
+        kw = {"kind": KINDS[i % 3], "thai_digits": bool(i % 2), "receipt_stamp": i % 5 == 4,
+              "long": i % 7 == 6} | letter_kw
         truth = make_letter(seed + i, **kw)
         paths.append(write_letter(truth, render_pages(truth, **render_kw), out_dir, fmt))
     return paths

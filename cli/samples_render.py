@@ -57,7 +57,8 @@ PAGE_RE = re.compile(r"- ?[0-9๐-๙]+ ?-")
 CONT_ROLE = {"para": "body", "item": "item_cont", "field": "field_cont", "office": "office",
              "order_title": "order_title", "centre": "centre", "position": "position"}
 RED, BLUE, INK = (205, 25, 35), (40, 60, 170), (22, 22, 28)
-_ABBR = (("สำนักงานเขตพื้นที่การศึกษาประถมศึกษา", "สพป."), ("สำนักงานเขตพื้นที่การศึกษามัธยมศึกษา", "สพม."),
+_ABBR = (("สำนักงานเขตพื้นที่การศึกษาประถมศึกษา", "สพป."),
+         ("สำนักงานเขตพื้นที่การศึกษามัธยมศึกษา", "สพม."),
          ("สำนักงานศึกษาธิการจังหวัด", "ศธจ."), ("ศึกษาธิการจังหวัด", "ศธจ."),
          ("เลขาธิการคณะกรรมการการศึกษาขั้นพื้นฐาน", "สพฐ."), ("ผู้กำกับการสถานีตำรวจภูธร", "สภ."),
          ("นายกองค์การบริหารส่วนจังหวัด", "อบจ."), ("ผู้ว่าราชการจังหวัด", "ศาลากลางจังหวัด"),
@@ -188,7 +189,7 @@ def place(kind: str, lines: list[Line], thai_digits: bool) -> list[list[tuple[Li
     for ln in lines:
         if ln.role != "page_no" and prev is not None:
             y += advance(ln.role, prev) * PITCH
-            if y + PITCH > BOTTOM:
+            if y + PITCH > BOTTOM + (24 if ln.role == "contact" else 0):  # contact: in margin
                 mark = f"- {len(pages) + 1} -"
                 ln_mark = Line(to_thai_digits(mark) if thai_digits else mark, "page_no")
                 pages.append([(ln_mark, TOP_Y)])
@@ -260,7 +261,8 @@ class _Canvas:
     """An A4 page at a resolution, drawing in point coordinates."""
 
     def __init__(self, dpi: int, font: str, fit: float,
-                 size_pt: tuple[float, float] = (PAGE_W, PAGE_H), transparent: bool = False) -> None:
+                 size_pt: tuple[float, float] = (PAGE_W, PAGE_H),
+                 transparent: bool = False) -> None:
         self.s = dpi / 72.0
         self.font, self.fit = font, fit
         size = (round(size_pt[0] * self.s), round(size_pt[1] * self.s))

@@ -23,13 +23,21 @@ from ingest.extract_blocks import (
     find_to,
     memo_unit,
     split_enclosures,
+    wrap_block,
 )
 from ingest.extract_fields import (
     find_letter_date,
     find_number_line,
     read_number,
 )
-from ingest.extract_labels import LabelHit, label_of, scaled, skeleton, strip_leading_junk, thai_count
+from ingest.extract_labels import (
+    LabelHit,
+    label_of,
+    scaled,
+    skeleton,
+    strip_leading_junk,
+    thai_count,
+)
 from ingest.extract_org import resolve_org
 from ingest.extract_stamps import read_stamps
 from schemas.enums import Kind
@@ -41,7 +49,11 @@ _SPACED_PAIR_RE = re.compile(r"(?<=[\u0e01-\u0e4e]) (?=[\u0e01-\u0e4e])")
 _WIDE_GAP_RE = re.compile(r"\s{3,}")
 _ADDRESS_WORDS = ("อำเภอ", "ตำบล", "ถนน", "จังหวัด", "เลขที่", "หมู่")
 _CLOSINGS = ("ขอแสดงความนบถอ", "จงเรยนมา")
-_KIND_TITLES = ((Kind.memo, "บันทึกข้อความ"), (Kind.order, "คำสั่ง"), (Kind.announcement, "ประกาศ"))
+_KIND_TITLES = (
+    (Kind.memo, "บันทึกข้อความ"),
+    (Kind.order, "คำสั่ง"),
+    (Kind.announcement, "ประกาศ"),
+)
 TOP_LINES = 8
 
 
@@ -66,7 +78,7 @@ def _prepare(text: str) -> str:
     """
     text = nfc(text).replace("\r\n", "\n").replace("\r", "\n")
     lines = [_SPACED_PAIR_RE.sub("", ln) if _letter_spaced(ln) else ln for ln in text.split("\n")]
-    return "\n".join(line.rstrip() for line in lines)
+    return "\n".join(line.rstrip(" \t") for line in lines)
 
 
 def _title_confidence(line: str, title: str) -> float:
@@ -121,9 +133,9 @@ def _order_org(lines: list[str]) -> str | None:
     """The agency after คำสั่ง on an order's title line."""
     for line in [ln for ln in lines if ln.strip()][:TOP_LINES]:
         core = strip_leading_junk(line)
-        if skeleton(core).startswith(skeleton("คำสั่ง")):
-            rest = core[len("คำสั่ง"):] if core.startswith("คำสั่ง") else core[5:]
-            return rest.strip() or None
+        for cut in range(1, len(core) + 1):
+            if skeleton(core[:cut]) == skeleton("คำสั่ง") and skeleton(core[cut:cut + 1]):
+                return core[cut:].strip() or None
     return None
 
 
@@ -136,9 +148,7 @@ def _header_blocks(lines: list[str], start: int, end: int) -> tuple[int, Block |
             continue
         hit = label_of(lines[pos])
         if hit is not None and hit.name == "ref":
-            pos += 1
-            while pos < end and lines[pos].strip() and label_of(lines[pos]) is None:
-                pos += 1
+            pos = wrap_block(lines, pos, hit.rest, end).end
             continue
         block = enclosure_block_at(lines, pos, end)
         if block is None:

@@ -38,10 +38,13 @@ _ITEM_RE = re.compile(r"^\s*[0-9๐-๙]{1,2}\s*[.)]\s*")
 _ITEM_SPLIT_RE = re.compile(r"(?:^|\s)[0-9๐-๙][.)]\s+")
 _SIGNER_RE = re.compile(r"\(\s*([^()]{4,60}?)\s*(?:\)|\|?\s*$)")
 _TITLE_RE = re.compile(r"^(?:นาย|นาง|นางสาว|ว่าที่|ดร\.|ผศ\.|รศ\.|ศ\.|พล|พัน|ร้อย|จ่า|สิบ|พ\.)")
-_SIGNER_JUNK_RE = re.compile(r"[0-9,|.;:]+")
+_SIGNER_JUNK_RE = re.compile(r"[0-9,|;:]+")
+_PHONE_RE = re.compile(r"\s(?:โทร|Ins\.|Tel)")
 _POSITION_WORDS = ("อำนวยการ", "ผู้ว่าราชการ", "นายอำเภอ", "ศึกษาธิการ", "เลขาธิการ", "หัวหน้า")
 _ADDRESSEE_WORDS = ("ผู้", "นาย", "ศึกษาธิการ", "เลขาธิการ", "อธิบดี", "ปลัด", "หัวหน้า", "ประธาน")
-_BLOCK_LABELS = ("ref", "encl")
+# Openings of the body's first paragraph: a wrapped header line never starts so.
+_BODY_OPENERS = ("ด้วย", "ตามที่", "ตามหนังสือ", "เนื่องด้วย", "เนื่องจาก", "ในการนี้",
+                 "อ้างถึงหนังสือ", "จึง", "สั่ง ณ")
 
 
 @dataclass(frozen=True)
@@ -59,12 +62,22 @@ def _is_addressee(text: str) -> bool:
     return text.startswith(_ADDRESSEE_WORDS) or skeleton(text).startswith(("ผ", "นาย"))
 
 
-def _wrap(lines: list[str], start: int, first: str, stop: int, item_lines: bool = False) -> Block:
-    """Join the block opening at `start` with its wrapped lines."""
+def wrap_block(
+    lines: list[str], start: int, first: str, stop: int, item_lines: bool = False
+) -> Block:
+    """Join the block opening at line `start` (value `first`) with its wrapped lines.
+
+    Wrapping stops at a blank line, a label, the body's first words, a line
+    of specks, `stop`, or after MAX_WRAP lines; with `item_lines` only
+    numbered lines (``2. …``) continue the block, one item per line.
+    """
     text, end = clean_value(first), start + 1
     while end < min(stop, start + 1 + MAX_WRAP):
         line = lines[end]
-        if not line.strip() or label_of(line) is not None:
+        core = strip_leading_junk(line)
+        if not line.strip() or label_of(line) is not None or core.startswith(_BODY_OPENERS):
+            break
+        if not thai_count(line) and not re.search("[0-9๐-๙]", line):
             break
         if item_lines and not _ITEM_RE.match(line):
             break
@@ -106,7 +119,7 @@ def find_subject(
         return None
     start, hit = subject
     tos = [i for i, h in labels if h.name == "to" and start < i <= start + 1 + MAX_WRAP]
-    block = _wrap(lines, start, hit.rest, stop)
+    block = wrap_block(lines, start, hit.rest, stop)
     # "…ของ / ผู้เรียน (RT)" wraps onto a line that opens with เรียน: it is the subject's when
     # a real เรียน line follows.
     if len(tos) >= 2 and tos[0] == block.end:
@@ -136,12 +149,14 @@ def find_to(
     return None
 
 
-def _blocks(lines: list[str], labels: list[tuple[int, LabelHit]], name: str, stop: int) -> list:
+def _blocks(
+    lines: list[str], labels: list[tuple[int, LabelHit]], name: str, stop: int
+) -> list[Block]:
     """All blocks of one label kind, joined with their wrapped lines."""
     found = []
     for i, hit in labels:
         if hit.name == name:
-            block = _wrap(lines, i, hit.rest, stop, item_lines=name == "encl")
+            block = wrap_block(lines, i, hit.rest, stop, item_lines=name == "encl")
             found.append(Block(block.start, block.end, block.text, hit.confidence))
     return found
 
@@ -150,11 +165,11 @@ def enclosure_block_at(lines: list[str], at: int, stop: int) -> Block | None:
     """The สิ่งที่ส่งมาด้วย block opening at line `at` (also when skew cut it to ``งมาด้วย``)."""
     hit = label_of(lines[at])
     if hit is not None and hit.name == "encl":
-        block = _wrap(lines, at, hit.rest, stop, item_lines=True)
+        block = wrap_block(lines, at, hit.rest, stop, item_lines=True)
         return Block(block.start, block.end, block.text, hit.confidence)
     rest = suffix_label(lines[at], "encl", min_chars=4)
     if rest:
-        block = _wrap(lines, at, rest, stop, item_lines=True)
+        block = wrap_block(lines, at, rest, stop, item_lines=True)
         return Block(block.start, block.end, block.text, 0.5)
     return None
 
@@ -175,15 +190,15 @@ def _read_reference(text: str) -> tuple[Reference, float] | None:
         tokens = text[: match.start()].split()
         agency, number_conf = read_agency(tokens[-1] if tokens else None, text)
         if agency:
-            digits = match.group(0)
+            thai = any("๐" <= ch <= "๙" for ch in match.group(0))
             number = LetterNumber(
                 agency=agency,
                 unit=to_arabic_digits(re.sub(r"\s", "", match["unit"])),
                 circular=match["circular"] is not None,
                 running=to_arabic_digits(match["running"]),
-                thai_digits=False,
+                thai_digits=thai,
             ).canonical
-            if any("๐" <= ch <= "๙" for ch in digits):
+            if thai:
                 number_conf = min(number_conf, THAI_DIGIT_CEILING)
     found = first_date(text[match.end():] if match else text)
     date = found.date if found else None
@@ -227,7 +242,7 @@ def find_signer(lines: list[str]) -> tuple[str | None, float]:
         match = _SIGNER_RE.search(lines[i])
         if match is None:
             continue
-        raw = _SIGNER_JUNK_RE.sub("", match.group(1)).strip()
+        raw = _SIGNER_JUNK_RE.sub("", match.group(1)).strip(" .")
         name = " ".join(raw.split())
         titled = bool(_TITLE_RE.match(name))
         after = skeleton("".join(lines[i + 1:i + 3]))
@@ -241,7 +256,7 @@ def find_signer(lines: list[str]) -> tuple[str | None, float]:
     return None, 0.0
 
 
-def memo_unit(lines: list[str], labels, stop: int) -> str | None:
+def memo_unit(lines: list[str], labels: list[tuple[int, LabelHit]], stop: int) -> str | None:
     """The ส่วนราชการ text of a memo, wrapped lines joined, phone number cut off."""
     hit = next(((i, h) for i, h in labels if h.name == "unit"), None)
     if hit is None:
@@ -251,4 +266,4 @@ def memo_unit(lines: list[str], labels, stop: int) -> str | None:
         if not line.strip():
             continue
         text = join_lines(text, strip_leading_junk(line).strip())
-    return re.split(r"\s(?:โทร|Ins|Tel|ins)\b|\sโทร", text)[0]
+    return _PHONE_RE.split(text)[0]

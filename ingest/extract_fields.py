@@ -32,8 +32,10 @@ _LOOSE_NUMBER_RE = re.compile(rf"[{_D}][{_D}ฒ]*(?:\.[{_D}ฒ]+)*\s*/\s*(?P<cir
 _THAI_CONSONANTS_RE = re.compile("[ก-ฮ]")
 # Tesseract's readings of ศธ on scans: ธ taken for ร, จ, ช, ซ.
 _AGENCY_LOOKALIKES = {"ศร": "ศธ", "ศจ": "ศธ", "ศช": "ศธ", "ศซ": "ศธ", "ศฐ": "ศธ"}
-_RECEIPT_SKELETONS = ("ลขรบ", "ลขทรบ")
+_RECEIPT_SKELETONS = ("เลขรบ", "เลขทรบ")
 _ORDER_DATE_RE = re.compile(r"ส\S?ง\s*ณ")
+# House numbers (๑๒๓/๔ ถนน…) look like letter numbers: address lines never hold the ที่.
+_ADDRESS_WORDS = ("ถนน", "ถ.", "ซอย", "ซ.", "หมู่", "ม.", "ตำบล", "ต.", "แขวง", "อำเภอ", "อ.")
 _BE_MIN, _BE_MAX = 2480, 2620
 
 
@@ -47,13 +49,28 @@ class NumberReading:
     end: int
 
 
+def _is_receipt_token(token: str) -> bool:
+    """True for a receipt-stamp word: เลขรับ (one OCR slip allowed) or เวลา."""
+    skel = skeleton(token.strip(".,:;"))
+    return skel.startswith("เวลา") or any(
+        edit_distance(skel[:size], r, 1) <= 1
+        for r in _RECEIPT_SKELETONS
+        for size in (len(r) - 1, len(r), len(r) + 1)
+    )
+
+
 def is_receipt_line(line: str) -> bool:
     """True for a line of a receipt stamp (เลขรับ, เวลา … น.)."""
-    for token in line.split():
-        skel = skeleton(token.strip(".,:;"))
-        if any(edit_distance(skel, r, 1) <= 1 for r in _RECEIPT_SKELETONS):
-            return True
-    return "เวลา" in line
+    return any(_is_receipt_token(token) for token in line.split())
+
+
+def before_receipt(line: str) -> str:
+    """The part of `line` before a receipt-stamp word (OCR may put the stamp beside ที่)."""
+    tokens = line.split(" ")
+    for i, token in enumerate(tokens):
+        if token and _is_receipt_token(token):
+            return " ".join(tokens[:i])
+    return line
 
 
 def receipt_zone(lines: list[str]) -> set[int]:
@@ -105,6 +122,7 @@ def read_number(line: str, kind: Kind | None, org_hint: str | None) -> NumberRea
     Returns:
         The reading, or None when the line holds no number.
     """
+    line = before_receipt(line)
     match = NUMBER_RE.search(line)
     if match is None:
         loose = _LOOSE_NUMBER_RE.search(line)
@@ -136,11 +154,22 @@ def read_number(line: str, kind: Kind | None, org_hint: str | None) -> NumberRea
     return NumberReading(number.canonical, number.circular, round(conf, 2), match.end())
 
 
+def _could_hold_number(line: str, match: re.Match[str]) -> bool:
+    """False when the ``…/…`` sits in an address rather than after ที่."""
+    label_ok, _ = _label_and_agency(line[: match.start()])
+    return label_ok or not line[match.end():].strip().startswith(_ADDRESS_WORDS)
+
+
 def find_number_line(lines: list[str], stop: int) -> int | None:
-    """Index of the ที่ line: the first line before `stop` with a ``…/…`` number, not a stamp."""
+    """Index of the ที่ line: the first line before `stop` with a ``…/…`` number.
+
+    Receipt-stamp text and house numbers in addresses are not letter numbers.
+    """
     for pattern in (NUMBER_RE, _LOOSE_NUMBER_RE):
         for i, line in enumerate(lines[:stop]):
-            if not is_receipt_line(line) and pattern.search(line):
+            text = before_receipt(line)
+            match = pattern.search(text)
+            if match and _could_hold_number(text, match):
                 return i
     return None
 

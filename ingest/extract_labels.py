@@ -20,7 +20,8 @@ _LEADING_JUNK_RE = re.compile(r"^[^\u0e01-\u0e4e]+")
 _TOKEN_RE = re.compile(r"(\S+?)[,.:;|]*(?:\s+|$)")
 _WIDE_GAP_RE = re.compile(r"\s{3,}")
 _TRAILING_JUNK_RE = re.compile(r"[\s,.;:|'\"“”_—\-]+$")
-_LATIN_TAIL_RE = re.compile(r"(?:\s+[A-Za-z0-9|:;,.'\"!?%&]{1,3})+$")
+# Short specks after the value: Latin letters or marks, not plain numbers ("เขต 3").
+_LATIN_TAIL_RE = re.compile(r"(?:\s+(?=\S*[A-Za-z|!?%&:;'\"])[A-Za-z0-9|:;,.'\"!?%&]{1,3})+$")
 
 LABELS = {
     "subject": "เรื่อง",
@@ -93,7 +94,8 @@ def _token_confidence(token: str, label: str) -> float:
     tok, lab = skeleton(token), skeleton(label)
     if tok == lab:
         return 0.85
-    if len(lab) >= 4 and edit_distance(tok, lab, 1) <= 1:
+    # one slip, but not a longer word that merely starts with the label (เรียนรู้)
+    if len(lab) >= 4 and not tok.startswith(lab) and edit_distance(tok, lab, 1) <= 1:
         return 0.7
     return 0.0
 

@@ -110,7 +110,16 @@ def format_thai_date(date: dt.date, thai_digits: bool = False, abbreviated: bool
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance of `a` and `b`, or ``limit + 1`` once it exceeds `limit`."""
+    """Levenshtein distance of two short strings, cut off at ``limit + 1``.
+
+    Args:
+        a: First string.
+        b: Second string.
+        limit: Largest distance of interest.
+
+    Returns:
+        The distance, or ``limit + 1`` when it exceeds `limit`.
+    """
     if abs(len(a) - len(b)) > limit:
         return limit + 1
     previous = list(range(len(b) + 1))
@@ -121,7 +130,7 @@ def edit_distance(a: str, b: str, limit: int) -> int:
         if min(current) > limit:
             return limit + 1
         previous = current
-    return previous[-1]
+    return min(previous[-1], limit + 1)
 
 
 def match_month(token: str) -> tuple[int, bool] | None:

@@ -64,7 +64,7 @@ def test_truth_is_valid_and_deterministic(seed: int, long: bool) -> None:
     t = make_letter(seed, long=long)
     assert t == make_letter(seed, long=long)
     _check_truth(t)
-    assert t["pages"] == (2 if long else 1)
+    assert t["pages"] >= 2 if long else t["pages"] == 1
 
 
 @settings(max_examples=20, deadline=None)

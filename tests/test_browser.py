@@ -1,0 +1,180 @@
+"""The web UI in Debian's Chromium through Playwright, against a live uvicorn server.
+
+Screenshots go to /tmp/saraban-shots/ for people to look at; they are not asserted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from index.sync import sync_pending
+from web.app import create_app
+from web_support import PASSWORD, PUBLIC_SUBJECT, SENDER, add_corpus, add_record, open_archive
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path("/tmp/saraban-shots")
+THAI_FONT = Path("/usr/share/fonts/truetype/tlwg/Garuda.ttf")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+if not CHROMIUM.exists():
+    pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium", allow_module_level=True)
+
+from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+
+
+@dataclass
+class Live:
+    """A running server: its base URL and the scanned letter's record id."""
+
+    url: str
+    scan_id: int
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _scan_pdf() -> bytes:
+    """A one-page letter (Thai when the TLWG fonts are installed) as a PDF."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    if THAI_FONT.exists():
+        pdf.add_font("Garuda", fname=str(THAI_FONT))
+        pdf.set_font("Garuda", size=16)
+        lines = ["ที่ ศธ 04049/612", "เรื่อง ขอเชิญประชุมผู้บริหารสถานศึกษา",
+                 "เรียน ผู้อำนวยการโรงเรียนทุกแห่ง"]
+    else:
+        pdf.set_font("helvetica", size=16)
+        lines = ["Letter 04049/612", "Meeting of school heads"]
+    for line in lines:
+        pdf.cell(text=line, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    """uvicorn serving a fresh archive (three letters and a scanned PDF) on a free port."""
+    archive = open_archive(tmp_path_factory.mktemp("browser") / "home")
+    add_corpus(archive)
+    scan_id = add_record(
+        archive, subject="ขอเชิญประชุมผู้บริหารสถานศึกษา", number="ศธ 04049/612",
+        date=dt.date(2019, 8, 2), from_org=SENDER, name="scan.pdf", mime="application/pdf",
+        data=_scan_pdf(), page_count=1, urgency="very_urgent",
+        text="ที่ ศธ 04049/612\nเรื่อง ขอเชิญประชุมผู้บริหารสถานศึกษา",
+        confidence={"number": 0.95, "date": 0.88, "subject": 0.93, "to": 0.55})
+    sync_pending(archive.db, archive.backend)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(archive), host="127.0.0.1", port=port,
+                                           log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:  # bounded wait on the server's own state
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield Live(f"http://127.0.0.1:{port}", scan_id)
+    server.should_exit = True
+    thread.join(timeout=10)
+    archive.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Headless Debian Chromium."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                              args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh browser context (no cookies) at desktop size."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="th-TH")
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
+
+
+def sign_in(page: Page, live: Live, username: str) -> None:
+    """Sign in through the form the way a person does."""
+    page.goto(live.url + "/")
+    expect(page).to_have_url(live.url + "/login")
+    page.screenshot(path=str(SHOTS / "login.png"))
+    page.get_by_label("ชื่อผู้ใช้").fill(username)
+    page.get_by_label("รหัสผ่าน").fill(PASSWORD)
+    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+    expect(page.locator("#q")).to_be_visible()
+
+
+def test_search_facet_and_record(page: Page, live: Live) -> None:
+    sign_in(page, live, "reader")
+    page.locator("#q").fill("อนุเคราะห์")
+    page.locator("#q").press("Enter")
+    expect(page.locator("#result-count")).to_contain_text("พบ 1 ฉบับ")
+    expect(page.locator(".hit .snippet mark").first).to_be_visible()
+    page.screenshot(path=str(SHOTS / "search.png"), full_page=True)
+
+    page.goto(live.url + "/")
+    page.locator('a[data-facet="kind:external"]').click()
+    expect(page).to_have_url(f"{live.url}/?f=kind%3Aexternal")
+    expect(page.locator(".chips")).to_contain_text("ประเภท: หนังสือภายนอก")
+    page.locator("#sort").select_option("date_asc")
+    expect(page).to_have_url(re.compile(r"\?(q=&)?f=kind%3Aexternal&sort=date_asc$"))
+    page.screenshot(path=str(SHOTS / "search-facet.png"), full_page=True)
+
+    page.get_by_role("link", name=PUBLIC_SUBJECT).click()
+    expect(page.locator("h1")).to_have_text(PUBLIC_SUBJECT)
+    table = page.locator(".meta-table")
+    expect(table).to_contain_text("ศธ 04049/508")
+    expect(table).to_contain_text("3 มีนาคม 2559")
+    expect(page.locator(".meta-table tr.low")).to_contain_text("ลงวันที่")
+    page.screenshot(path=str(SHOTS / "record.png"), full_page=True)
+
+    page.goto(f"{live.url}/records/{live.scan_id}")
+    image = page.locator(".page img").first
+    expect(image).to_be_visible()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                           arg=image.element_handle())
+    page.screenshot(path=str(SHOTS / "record-scan.png"), full_page=True)
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live.url + "/?q=ครู")
+    page.screenshot(path=str(SHOTS / "search-mobile.png"), full_page=True)
+
+
+def test_upload_reaches_done(page: Page, live: Live) -> None:
+    sign_in(page, live, "clerk")
+    page.get_by_role("link", name="นำเข้าเอกสาร").click()
+    letter = "ที่ ศธ 04049/901\nเรื่อง ขอรายงานจำนวนนักเรียนปีการศึกษา\nเรียน ผู้อำนวยการโรงเรียน\n"
+    page.locator("#files").set_input_files([
+        {"name": "รายงานนักเรียน.txt", "mimeType": "text/plain", "buffer": letter.encode()},
+    ])
+    page.get_by_role("button", name="นำเข้า").click()
+    row = page.locator("#upload-rows tr").first
+    expect(row).to_have_attribute("data-state", "done", timeout=90_000)
+    expect(row).to_contain_text("เสร็จแล้ว")
+    expect(page.locator("#upload-summary")).to_contain_text("นำเข้าเสร็จสิ้น")
+    assert row.locator("progress").evaluate("bar => bar.value") == 100
+    page.screenshot(path=str(SHOTS / "upload.png"), full_page=True)
+    row.get_by_role("link", name="เปิดดู").click()
+    expect(page.locator(".meta-table")).to_contain_text("ขอรายงานจำนวนนักเรียนปีการศึกษา")
