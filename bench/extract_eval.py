@@ -124,7 +124,8 @@ def evaluate(letters: Path, cache: Path, verbose: bool) -> dict[str, list[bool]]
             if not ok and conf >= CONFIDENT:
                 overconfident.append(f"{pdf.stem} {field} conf {conf}: {getattr(got, field)!r}")
             if verbose and not ok:
-                print(f"  {pdf.stem} {field}: got {getattr(got, field)!r} want {truth.get(field)!r}")
+                value, want = getattr(got, field), truth.get(field)
+                print(f"  {pdf.stem} {field}: got {value!r} want {want!r}")
         digits = "thai" if truth["thai_digits"] else "arabic"
         print(f"{pdf.stem:10} {digits:6} " + " ".join(row))
     print(f"{'right':17} " + " ".join(f"{sum(v):>4}/{len(v):<2}" for v in marks.values()))

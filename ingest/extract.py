@@ -157,7 +157,12 @@ def _header_blocks(lines: list[str], start: int, end: int) -> tuple[int, Block |
     return pos, encl
 
 
-def _header_org(kind: Kind | None, lines: list[str], labels, number_line: int | None) -> str | None:
+def _header_org(
+    kind: Kind | None,
+    lines: list[str],
+    labels: list[tuple[int, LabelHit]],
+    number_line: int | None,
+) -> str | None:
     """The issuing office as the header prints it, by kind of letter."""
     if kind is Kind.memo:
         return memo_unit(lines, labels, number_line if number_line is not None else len(lines))
@@ -189,7 +194,11 @@ def _read_header(pages: list[list[str]]) -> _Header:
     end = _header_end(first)
     labels = find_labels(first, end)
     subject_label = next((i for i, h in labels if h.name == "subject"), None)
-    number_line = find_number_line(first, subject_label if subject_label is not None else end)
+    # a one-slip reading of เรื่อง (``รอง``) is too weak to bound the search for ที่
+    sure_subject = next(
+        (i for i, h in labels if h.name == "subject" and h.confidence >= 0.85), end
+    )
+    number_line = find_number_line(first, sure_subject)
     has_to = any(h.name == "to" for _, h in labels)
     kind, kind_conf = _detect_kind(first, number_line is not None, has_to)
     reading = read_number(first[number_line], kind, None) if number_line is not None else None

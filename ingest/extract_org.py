@@ -82,7 +82,7 @@ def province_codes() -> frozenset[str]:
 
 
 def expand_abbreviations(text: str) -> str:
-    """Spell out office abbreviations: ``สพป.แพร่`` → ``สำนักงานเขตพื้นที่การศึกษาประถมศึกษาแพร่``."""
+    """Spell out office abbreviations (``สพป.แพร่`` → ``สำนักงาน…ประถมศึกษาแพร่``)."""
     return _ABBR_RE.sub(lambda m: ABBREVIATIONS[m.group(1)], text)
 
 

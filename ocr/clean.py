@@ -35,8 +35,14 @@ def clean_line(line: str) -> str:
         parts = re.split(r" {2,}", line)
         line = " ".join(_SPACED_PAIR.sub("", part) for part in parts)
     # Keep wide gaps (columns on the page) as they are; normalise what lies between.
-    pieces = re.split(r"( {2,})", line)
-    return nfc("".join(_normalise_piece(piece) for piece in pieces)).rstrip()
+    # Removing an orphan mark can expose another, so repeat until nothing changes.
+    for _ in range(4):
+        pieces = re.split(r"( {2,})", line)
+        cleaned = nfc("".join(_normalise_piece(piece) for piece in pieces)).strip()
+        if cleaned == line:
+            break
+        line = cleaned
+    return line
 
 
 def _normalise_piece(piece: str) -> str:

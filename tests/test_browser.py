@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from web_support import PASSWORD, PUBLIC_SUBJECT, SENDER, add_corpus, add_record, open_archive
 
 from index.sync import sync_pending
 from web.app import create_app
-from web_support import PASSWORD, PUBLIC_SUBJECT, SENDER, add_corpus, add_record, open_archive
 
 pytestmark = pytest.mark.browser
 
@@ -70,7 +70,7 @@ def _scan_pdf() -> bytes:
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    """uvicorn serving a fresh archive (three letters and a scanned PDF) on a free port."""
+    """Uvicorn serving a fresh archive (three letters and a scanned PDF) on a free port."""
     archive = open_archive(tmp_path_factory.mktemp("browser") / "home")
     add_corpus(archive)
     scan_id = add_record(

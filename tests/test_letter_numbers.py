@@ -71,7 +71,8 @@ runnings = st.integers(min_value=1, max_value=99999).map(str)
 @st.composite
 def printed_numbers(draw: st.DrawFn) -> tuple[str, str]:
     """A number printed with random spacing and digits, and its canonical form."""
-    agency, unit, circular, running = draw(agencies), draw(units), draw(st.booleans()), draw(runnings)
+    agency, unit = draw(agencies), draw(units)
+    circular, running = draw(st.booleans()), draw(runnings)
     if not agency:
         unit = unit.split(".")[0].lstrip("0") or "1"
     mark = "ว" if circular else ""

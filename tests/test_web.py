@@ -11,11 +11,6 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-
-from ingest.archive import Archive
-from schemas.enums import RecordStatus, Secrecy
-from schemas.tables import Record, StoredFile
-from web.app import create_app
 from web_support import (
     MEMO_SUBJECT,
     PASSWORD,
@@ -28,6 +23,11 @@ from web_support import (
     csrf_of,
     open_archive,
 )
+
+from ingest.archive import Archive
+from schemas.enums import RecordStatus, Secrecy
+from schemas.tables import Record, StoredFile
+from web.app import create_app
 
 
 @pytest.fixture
@@ -236,6 +236,19 @@ def test_pdf_pages_render_as_cached_png(archive: Archive, client: TestClient) ->
     assert client.get(f"/records/{record_id}/archival.pdf").status_code == 404
 
 
+def test_image_originals_are_shown_as_pages(archive: Archive, client: TestClient) -> None:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("L", (2480, 3508), 255).save(buffer, format="TIFF")
+    record_id = add_record(archive, subject="ภาพสแกน", text="", name="scan.tif",
+                           mime="image/tiff", data=buffer.getvalue(), page_count=1)
+    sign_in(client, "reader")
+    image = client.get(f"/records/{record_id}/pages/1.png")
+    assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
+    assert client.get(f"/records/{record_id}/pages/0.png").status_code == 404
+
+
 def test_original_download_names_are_rfc5987(archive: Archive, client: TestClient) -> None:
     record_id = add_record(archive, subject="ทดสอบ", text="ทดสอบ", name='หนังสือ "ด่วน";.txt')
     sign_in(client, "reader")
@@ -321,7 +334,8 @@ def test_hostile_file_names_are_escaped_and_never_paths(archive: Archive,
 def test_files_over_the_limit_are_refused_in_thai(archive: Archive, client: TestClient) -> None:
     archive.settings.max_upload_mb = 1
     sign_in(client, "clerk")
-    answer = upload(client, [("big.txt", b"a" * ((1 << 20) + 10)), ("small.txt", "เรื่อง เล็ก".encode())])
+    answer = upload(client, [("big.txt", b"a" * ((1 << 20) + 10)),
+                             ("small.txt", "เรื่อง เล็ก".encode())])
     big, small = answer["files"]
     assert big["status"] == "failed" and "ใหญ่เกินกำหนด 1 MB" in big["error"]
     assert small["status"] == "stored"

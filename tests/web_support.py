@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.archive import Archive
 from index.sync import sync_pending
+from ingest.archive import Archive
 from schemas.enums import RecordStatus, Role, Secrecy
 from schemas.settings import Settings
 from schemas.tables import Record, StoredFile

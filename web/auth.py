@@ -108,7 +108,9 @@ def login_url(request: Request) -> str:
 
 @router.get("/login")
 def login_form(request: Request, renderer: RendererDep, next: str = "/") -> Response:
-    """The sign-in form."""
+    """The sign-in form (a signed-in visitor goes straight on)."""
+    if isinstance(request.session.get("user"), dict):
+        return RedirectResponse(safe_next(next), status_code=303)
     return renderer.page(request, "login.html", {"next": safe_next(next)})
 
 

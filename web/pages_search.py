@@ -142,7 +142,8 @@ def search_page(request: Request, user: CurrentUser, archive: ArchiveDep,
                search_url(q, _toggled(filters, name, value), sort))
               for name, values in filters.items() for value in values]
     context = {
-        "nav": "search", "q": q, "sort": sort, "sorts": SORTS, "filters": filters, "page": page, "last": last,
+        "nav": "search", "q": q, "sort": sort, "sorts": SORTS, "filters": filters,
+        "page": page, "last": last,
         "total": response.total, "hits": response.hits, "first_shown": search_request.offset + 1,
         "facets": facet_links(renderer, response, q, filters, sort),
         "facet_titles": FACET_TITLES, "active": active,

@@ -85,8 +85,9 @@ def audit_lines(events: list[AuditEvent]) -> list[dict[str, Any]]:
     """Audit events as rows: when, who, what (Thai), and a short detail."""
     lines = []
     for event in events:
-        detail = ", ".join(f"{key}: {str(value)[:80]}" for key, value in (event.detail or {}).items()
-                           if key not in _HIDDEN_DETAIL and value not in (None, "", [], {}))
+        shown = {key: value for key, value in (event.detail or {}).items()
+                 if key not in _HIDDEN_DETAIL and value not in (None, "", [], {})}
+        detail = ", ".join(f"{key}: {str(value)[:80]}" for key, value in shown.items())
         lines.append({"at": event.at, "actor": event.actor,
                       "action": ACTION_THAI.get(event.action, event.action), "detail": detail})
     return lines

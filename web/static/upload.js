@@ -83,6 +83,7 @@
       text = "นำเข้าเสร็จสิ้น: " + text;
       button.disabled = false;
       form.reset();
+      showChosen();
     }
     summary.textContent = text;
   }
@@ -189,10 +190,40 @@
     xhr.send(data);
   }
 
+  var zone = document.getElementById("dropzone");
+  var chosen = document.getElementById("chosen");
+
+  function showChosen() {
+    var names = Array.prototype.map.call(input.files || [], function (f) { return f.name; });
+    chosen.textContent = names.length
+      ? "เลือกแล้ว " + digits(names.length) + " ไฟล์: " + names.join(", ") : "";
+  }
+
+  input.addEventListener("change", showChosen);
+  ["dragenter", "dragover"].forEach(function (name) {
+    zone.addEventListener(name, function (event) {
+      event.preventDefault();
+      zone.classList.add("dragging");
+    });
+  });
+  ["dragleave", "drop"].forEach(function (name) {
+    zone.addEventListener(name, function () { zone.classList.remove("dragging"); });
+  });
+  zone.addEventListener("drop", function (event) {
+    event.preventDefault();
+    if (event.dataTransfer && event.dataTransfer.files.length) {
+      input.files = event.dataTransfer.files;
+      showChosen();
+    }
+  });
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var files = Array.prototype.slice.call(input.files || []);
-    if (!files.length) { return; }
+    if (!files.length) {
+      chosen.textContent = "กรุณาเลือกไฟล์ก่อน (choose files first)";
+      return;
+    }
     statusBox.hidden = false;
     tbody.textContent = "";
     rows = files.map(makeRow);
