@@ -4,9 +4,10 @@ Usage::
 
     .venv/bin/python bench/extract_eval.py [--cache /tmp/ocr_cache] [--letters DIR] [-v]
 
-Each ``<id>.pdf`` under ``DIR/easy`` and ``DIR/hard`` is OCR'd once with
-ocrmypdf (``-l tha+eng --deskew --clean --sidecar``, one job, one Tesseract
-thread) and its sidecar text cached as ``<cache>/<id>.txt``. The extraction is
+Each ``<id>.pdf`` under ``DIR/easy`` and ``DIR/hard`` goes once through the
+product's scan reader (ocrmypdf ``-l tha+eng --deskew --clean``, sidecar text,
+one Tesseract thread, plus the stamp-zone OCR) and the result is cached as
+``<cache>/<id>.pipeline.json``. The extraction is
 compared with ``<id>.json`` by the rules of shared/letters/README.md: NFC,
 whitespace removed and digits folded; dates as dates; numbers canonical;
 subject, to and enclosures right at a difflib similarity of at least 0.90.
@@ -18,8 +19,6 @@ import argparse
 import datetime as dt
 import difflib
 import json
-import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -38,21 +37,28 @@ FIELDS = (
 )
 SIMILAR = 0.90
 CONFIDENT = 0.7
-OCRMYPDF = ROOT / ".venv" / "bin" / "ocrmypdf"
 
 
-def ocr_sidecar(pdf: Path, cache: Path) -> str:
-    """Return the cached sidecar text of `pdf`, running ocrmypdf once if needed."""
-    target = cache / f"{pdf.stem}.txt"
+def pipeline_text(pdf: Path, cache: Path) -> tuple[str, list[str]]:
+    """The cleaned OCR text of `pdf` and its stamp-zone lines, as extraction gets them.
+
+    Runs the product's own intake pipeline (ocrmypdf + stamp zones) once per
+    letter and caches the result as ``<cache>/<id>.pipeline.json``.
+    """
+    target = cache / f"{pdf.stem}.pipeline.json"
     if not target.exists():
+        from ingest.components import _document
+        from ocr.ocrmypdf_exec import OcrmypdfOptions
+        from ocr.scans import ocr_pdf
+
         cache.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory() as tmp:
-            sidecar, out = Path(tmp) / "side.txt", Path(tmp) / "out.pdf"
-            cmd = [str(OCRMYPDF), "-q", "-l", "tha+eng", "--deskew", "--clean", "--sidecar",
-                   str(sidecar), "--output-type", "pdf", "--jobs", "1", str(pdf), str(out)]
-            subprocess.run(cmd, check=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
-            target.write_text(sidecar.read_text(encoding="utf-8"), encoding="utf-8")
-    return target.read_text(encoding="utf-8")
+            result = ocr_pdf(pdf, Path(tmp), OcrmypdfOptions(jobs=1))
+        doc = _document(result)
+        target.write_text(json.dumps({"text": doc.content, "stamps": doc.meta["stamp_lines"]},
+                                     ensure_ascii=False), encoding="utf-8")
+    data = json.loads(target.read_text(encoding="utf-8"))
+    return data["text"], data["stamps"]
 
 
 def _fold(text: str | None) -> str:
@@ -112,7 +118,8 @@ def evaluate(letters: Path, cache: Path, verbose: bool) -> dict[str, list[bool]]
     print(header)
     for pdf in sorted(letters.glob("*/*.pdf")):
         truth = json.loads(pdf.with_suffix(".json").read_text(encoding="utf-8"))
-        got = extract_letter(_prepare(ocr_sidecar(pdf, cache)))
+        text, stamps = pipeline_text(pdf, cache)
+        got = extract_letter(_prepare(text), stamps)
         row = []
         for field in FIELDS:
             ok = field_right(field, got, truth)

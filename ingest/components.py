@@ -34,6 +34,7 @@ def _document(result: TextResult) -> Document:
             "archival_pdf": str(result.archival_pdf) if result.archival_pdf else None,
             "warnings": list(result.warnings),
             "seconds": result.seconds,
+            "stamp_lines": list(result.stamp_lines),
         },
     )
 
@@ -94,7 +95,7 @@ class ThaiLetterExtractor:
 
         out = []
         for doc in documents:
-            meta = extract_letter(doc.content or "")
+            meta = extract_letter(doc.content or "", doc.meta.get("stamp_lines") or ())
             out.append(Document(content=doc.content,
                                 meta={**doc.meta, "letter": meta.model_dump(mode="json")}))
         return {"documents": out}

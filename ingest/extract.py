@@ -9,6 +9,8 @@ confidently wrong one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -218,12 +220,14 @@ def _read_header(pages: list[list[str]]) -> _Header:
                    body_start, enclosures)
 
 
-def extract_letter(text: str) -> LetterMetadata:
+def extract_letter(text: str, stamp_lines: Sequence[str] = ()) -> LetterMetadata:
     """Extract a letter's metadata from its cleaned OCR text.
 
     Args:
         text: OCR text of the whole letter, pages separated by ``\\f``. Extra
             lines (for example a stamp-zone OCR) may be prepended.
+        stamp_lines: Lines read by a separate OCR of the page's stamp zones
+            (ocr.stamps); short stamp words are trusted more there.
 
     Returns:
         The metadata with a confidence per field (``kind``, ``number``,
@@ -243,7 +247,7 @@ def extract_letter(text: str) -> LetterMetadata:
     reading = None
     if head.number_line is not None:
         reading = read_number(first[head.number_line], head.kind, from_org)
-    secrecy, secrecy_conf, urgency, urgency_conf = read_stamps(pages)
+    secrecy, secrecy_conf, urgency, urgency_conf = read_stamps(pages, stamp_lines)
     signer, signer_conf = find_signer([line for page in pages for line in page])
     enclosures = split_enclosures(head.enclosures)
     date, date_conf, _ = head.date

@@ -9,6 +9,7 @@ text; they fall in the top zone.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ingest.extract_labels import first_column, skeleton, thai_count
@@ -86,6 +87,22 @@ def _read_stamp(line: str) -> _Hit | None:
     return _tie(STAMPS[word], STAMPS[other], 0.4)
 
 
+def _read_zone_stamp(line: str) -> _Hit | None:
+    """Read a line from the stamp-zone OCR, where a short word alone is a stamp.
+
+    Tesseract drops the vowel of big bold ลับ (reading ลบ); in the zones cut
+    around the stamps, a skeleton match of any length counts.
+    """
+    core = _core(line)
+    if not core or len(core) > MAX_STAMP_LETTERS:
+        return None
+    skel = skeleton(core)
+    for word, level in STAMPS.items():
+        if core != word and skel == skeleton(word):
+            return _Hit(level, 0.7)
+    return _read_stamp(line)
+
+
 def _tie(one: Secrecy | Urgency, two: Secrecy | Urgency, confidence: float) -> _Hit:
     """A reading equally close to two stamps, the urgency one first (it is the commoner)."""
     first, second = (one, two) if isinstance(one, Urgency) else (two, one)
@@ -125,7 +142,8 @@ def _kind(level: Secrecy | Urgency | None) -> type | None:
     return type(level) if level is not None else None
 
 
-def read_stamps(pages: list[list[str]]) -> tuple[Secrecy, float, Urgency, float]:
+def read_stamps(pages: list[list[str]], zone_lines: Sequence[str] = ()
+                ) -> tuple[Secrecy, float, Urgency, float]:
     """Find the secrecy and urgency stamps of a letter.
 
     A line that reads equally well as ด่วน… and ลับ… is given to whichever of
@@ -134,6 +152,7 @@ def read_stamps(pages: list[list[str]]) -> tuple[Secrecy, float, Urgency, float]
 
     Args:
         pages: The letter's lines, page by page.
+        zone_lines: Lines of a separate stamp-zone OCR (ocr.stamps), if any.
 
     Returns:
         ``(secrecy, secrecy_confidence, urgency, urgency_confidence)``; the
@@ -141,8 +160,10 @@ def read_stamps(pages: list[list[str]]) -> tuple[Secrecy, float, Urgency, float]
     """
     best: dict[type, tuple[Secrecy | Urgency, float]] = {}
     ties: list[_Hit] = []
-    for line in _zone_lines(pages):
-        hit = _read_stamp(line)
+    readings = [(line, _read_stamp) for line in _zone_lines(pages)]
+    readings += [(line, _read_zone_stamp) for line in zone_lines]
+    for line, read in readings:
+        hit = read(line)
         if hit is None:
             continue
         if hit.alternative is not None:

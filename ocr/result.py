@@ -20,3 +20,4 @@ class TextResult:
     archival_pdf: Path | None = None  # the PDF/A to keep, when OCR made one
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    stamp_lines: list[str] = field(default_factory=list)  # text of the stamp zones (scans)

@@ -11,6 +11,7 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 from ocr.clean import clean_thai_text
 from ocr.ocrmypdf_exec import OcrmypdfOptions, run_ocrmypdf
 from ocr.result import TextResult
+from ocr.stamps import stamp_lines
 from schemas.errors import InputFileError
 
 A4_WIDTH_INCHES = 8.27
@@ -62,6 +63,7 @@ def ocr_pdf(source: Path, work: Path, options: OcrmypdfOptions) -> TextResult:
     sidecar = work / "sidecar.txt"
     warnings = run_ocrmypdf(source, output, sidecar, options)
     raw = sidecar.read_text(encoding="utf-8", errors="replace") if sidecar.exists() else ""
+    stamps = stamp_lines(output if output.exists() else source)
     return TextResult(
         text=clean_thai_text(raw),
         raw_text=raw,
@@ -70,6 +72,7 @@ def ocr_pdf(source: Path, work: Path, options: OcrmypdfOptions) -> TextResult:
         archival_pdf=output if output.exists() else None,
         warnings=warnings,
         seconds=time.monotonic() - started,
+        stamp_lines=stamps,
     )
 
 
