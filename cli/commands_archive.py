@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import tempfile
 import uuid
 from pathlib import Path
@@ -13,10 +15,11 @@ from cli.main import app, emit_json, err, handle_errors, settings
 from index.sync import reindex as rebuild_index
 from ingest.archive import Archive
 from ingest.intake import FileOutcome, add_file, walk
-from ingest.pipeline import TextPipeline
-from ingest.runner import JobOutcome, Runner
 from schemas.letter import ExtractResult
 from schemas.tables import Record
+
+if TYPE_CHECKING:  # heavy (Haystack): imported where a command needs it
+    from ingest.runner import JobOutcome
 
 
 @app.command()
@@ -26,6 +29,8 @@ def extract(
     as_json: bool = typer.Option(False, "--json", help="พิมพ์ผลเป็น JSON"),
 ) -> None:
     """อ่านข้อมูลหนังสือจากไฟล์ โดยไม่บันทึก (extract metadata; stores nothing)."""
+    from ingest.pipeline import TextPipeline
+
     pipeline = TextPipeline(settings(), jobs_per_file=settings().workers())
     with tempfile.TemporaryDirectory(prefix="saraban-extract-") as work:
         found = pipeline.run(file, Path(work))
@@ -52,6 +57,8 @@ def ingest(
     actor: str = typer.Option("cli", help="who is ingesting (for the audit log)"),
 ) -> None:
     """นำเข้าไฟล์: เก็บ, OCR, อ่านข้อมูล, ทำดัชนี (ingest files and folders)."""
+    from ingest.runner import Runner
+
     archive = Archive.open(settings())
     batch = uuid.uuid4().hex
     files = list(walk(paths))
@@ -126,6 +133,8 @@ def reindex() -> None:
 @handle_errors
 def resume() -> None:
     """ทำงานที่ค้างในคิวต่อให้เสร็จ (finish queued or interrupted ingest jobs)."""
+    from ingest.runner import Runner
+
     archive = Archive.open(settings())
     with _progress() as progress:
         task = progress.add_task("อ่านข้อความ (OCR)", total=None)

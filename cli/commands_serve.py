@@ -9,7 +9,6 @@ import typer
 from cli.main import app, err, handle_errors, settings
 from ingest.archive import Archive
 from ingest.intake import add_file, walk
-from ingest.runner import Runner
 from schemas.enums import Role, Secrecy
 from store.users import add_user, find_user
 
@@ -38,6 +37,8 @@ def serve(
     port: int = typer.Option(8000),
 ) -> None:
     """เปิดเว็บ (serve the web UI)."""
+    from ingest.runner import Runner
+
     archive = Archive.open(settings())
     Runner(archive).run()  # finish jobs a crash or restart left in the queue
     serve_archive(archive, host, port)
@@ -72,6 +73,8 @@ def demo(
     no_serve: bool = typer.Option(False, "--no-serve", help="ingest only, do not serve"),
 ) -> None:
     """ตัวอย่าง: นำเข้าหนังสือตัวอย่างแล้วเปิดเว็บ (ingest sample letters, serve the web UI)."""
+    from ingest.runner import Runner
+
     conf = settings()
     archive = Archive.open(conf)
     ensure_demo_users(archive)
