@@ -6,6 +6,7 @@ from index.analysis import grams, joined, words
 from index.backend import IndexDoc
 from index.query import number_key
 from schemas.tables import Record
+from store.records import effective_secrecy
 
 
 def index_doc(record: Record) -> IndexDoc:
@@ -23,7 +24,7 @@ def index_doc(record: Record) -> IndexDoc:
         grams=joined(grams(searchable)),
         number_key=(number_key(record.number) or "") if record.number else "",
         kind=record.kind or "unknown",
-        secrecy=str(getattr(record.secrecy, "value", record.secrecy) or "none"),
+        secrecy=effective_secrecy(record).value,
         urgency=record.urgency or "normal",
         sender=(record.from_org or "").strip(),
         status=str(getattr(record.status, "value", record.status)),

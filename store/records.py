@@ -83,9 +83,24 @@ def apply_metadata(record: Record, meta: LetterMetadata) -> None:
     record.version = (record.version or 0) + 1
 
 
+UNREAD = (RecordStatus.pending, RecordStatus.failed)
+
+
+def effective_secrecy(record: Record) -> Secrecy:
+    """The level that guards a record: its stamp, or top secret while it is unread.
+
+    A file not yet read (pending) or unreadable (failed) may carry any stamp,
+    so until a person or the OCR has seen it, only top-secret readers see even
+    its file name.
+    """
+    if RecordStatus(record.status) in UNREAD:
+        return Secrecy.top_secret
+    return Secrecy(record.secrecy)
+
+
 def visible(record: Record, clearance: Secrecy) -> bool:
     """Whether a reader with `clearance` may see `record`."""
-    return Secrecy(record.secrecy).level <= Secrecy(clearance).level
+    return effective_secrecy(record).level <= Secrecy(clearance).level
 
 
 def get_record(session: Session, record_id: int, clearance: Secrecy) -> Record:

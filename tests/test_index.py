@@ -123,3 +123,19 @@ def test_query_parser_never_fails(text):
 def test_any_query_searches_without_error(archive, corpus, text):
     result = archive.backend.search(SearchRequest(query=text))  # read-only: the fixture is safe
     assert corpus["secret"] not in [hit.record_id for hit in result.hits]
+
+
+def test_unread_and_failed_files_are_guarded_as_top_secret(archive, tmp_path):
+    from schemas.enums import RecordStatus
+    from schemas.tables import Record
+    from index.sync import sync_pending
+
+    record_id = add_record(archive, subject="หนังสือที่ยังไม่ได้อ่าน", name="ลับมาก-แผนงาน.pdf")
+    for status in (RecordStatus.pending, RecordStatus.failed):
+        with archive.db.session() as session:
+            record = session.get(Record, record_id)
+            record.status = status
+            record.version += 1
+        sync_pending(archive.db, archive.backend)
+        assert record_id not in _ids(archive, "แผนงาน", clearance=Secrecy.secret)[0]
+        assert record_id in _ids(archive, "แผนงาน", clearance=Secrecy.top_secret)[0]

@@ -213,6 +213,11 @@ def test_flagged_and_failed_records_show_why(archive: Archive, client: TestClien
                         status=RecordStatus.failed, error="ไฟล์เสียหาย อ่านไม่ได้")
     sign_in(client, "reader")
     assert "อ่านเรื่องได้ไม่ชัด" in client.get(f"/records/{flagged}").text
+    # An unreadable file may carry any stamp: only top-secret readers see it.
+    assert client.get(f"/records/{failed}").status_code == 404
+    client.post("/logout", data={"csrf": client.cookies.get("csrf", "")})
+    client.cookies.clear()
+    sign_in(client, "admin")
     page = client.get(f"/records/{failed}").text
     assert "อ่านไฟล์นี้ไม่สำเร็จ" in page and "ไฟล์เสียหาย อ่านไม่ได้" in page
 
