@@ -21,7 +21,8 @@ from schemas.errors import InputFileError
 _THAI = re.compile(r"[\u0e01-\u0e5b]")
 _PRIVATE_OR_BAD = re.compile(r"[\ue000-\uf8ff\ufffd\u0080-\u009f]")
 _LATIN_MOJIBAKE = re.compile(r"[ÃÂàáâãäåèéêëìíîïðñòóôõö÷øùúûüýþÿ]")
-_LETTERS = re.compile(r"\w")
+_LETTERS = re.compile(r"\S")  # any visible character
+_UNMAPPED_GLYPH = re.compile(r"\(cid:\d+\)")  # a glyph the PDF gives no Unicode for
 _SARA_AA = "\u0e32"
 _SARA_AM = "\u0e33"
 
@@ -40,7 +41,8 @@ def page_problem(text: str, curve_count: int) -> str:
     letters = len(_LETTERS.findall(text))
     if letters < 20:
         return "outlines instead of text" if curve_count > 200 else "no text layer"
-    if len(_PRIVATE_OR_BAD.findall(text)) > 0.05 * letters:
+    unmapped = len(_UNMAPPED_GLYPH.findall(text))
+    if len(_PRIVATE_OR_BAD.findall(text)) + 5 * unmapped > 0.05 * letters:
         return "mojibake (characters with no Unicode map)"
     if len(_LATIN_MOJIBAKE.findall(text)) > 0.2 * letters:
         return "mojibake (Thai shown as Latin-1)"
@@ -82,7 +84,8 @@ def _encrypted() -> InputFileError:
 
 
 def _page(number: int, page) -> PageText:  # type: ignore[no-untyped-def]
-    text = page.extract_text(layout=False) or ""
+    # Content-stream order: sorting by x misplaces Thai marks that GPOS shifted.
+    text = page.extract_text(layout=False, use_text_flow=True) or ""
     curves = len(page.curves) + len(page.rects)
     return PageText(number, text, page_problem(text, curves))
 
