@@ -39,8 +39,8 @@ SIMILAR = 0.90
 CONFIDENT = 0.7
 
 
-def pipeline_text(pdf: Path, cache: Path) -> tuple[str, list[str]]:
-    """The cleaned OCR text of `pdf` and its stamp-zone lines, as extraction gets them.
+def pipeline_text(pdf: Path, cache: Path) -> tuple[str, list[str], str | None]:
+    """The cleaned OCR text of `pdf`, its stamp-zone lines and number line, as extraction gets them.
 
     Runs the product's own intake pipeline (ocrmypdf + stamp zones) once per
     letter and caches the result as ``<cache>/<id>.pipeline.json``.
@@ -55,10 +55,11 @@ def pipeline_text(pdf: Path, cache: Path) -> tuple[str, list[str]]:
         with tempfile.TemporaryDirectory() as tmp:
             result = ocr_pdf(pdf, Path(tmp), OcrmypdfOptions(jobs=1))
         doc = _document(result)
-        target.write_text(json.dumps({"text": doc.content, "stamps": doc.meta["stamp_lines"]},
+        target.write_text(json.dumps({"text": doc.content, "stamps": doc.meta["stamp_lines"],
+                                     "number_line": doc.meta["number_line"]},
                                      ensure_ascii=False), encoding="utf-8")
     data = json.loads(target.read_text(encoding="utf-8"))
-    return data["text"], data["stamps"]
+    return data["text"], data["stamps"], data["number_line"]
 
 
 def _fold(text: str | None) -> str:
@@ -118,8 +119,8 @@ def evaluate(letters: Path, cache: Path, verbose: bool) -> dict[str, list[bool]]
     print(header)
     for pdf in sorted(letters.glob("*/*.pdf")):
         truth = json.loads(pdf.with_suffix(".json").read_text(encoding="utf-8"))
-        text, stamps = pipeline_text(pdf, cache)
-        got = extract_letter(_prepare(text), stamps)
+        text, stamps, number_line = pipeline_text(pdf, cache)
+        got = extract_letter(_prepare(text), stamps, number_line)
         row = []
         for field in FIELDS:
             ok = field_right(field, got, truth)

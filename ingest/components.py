@@ -35,6 +35,7 @@ def _document(result: TextResult) -> Document:
             "warnings": list(result.warnings),
             "seconds": result.seconds,
             "stamp_lines": list(result.stamp_lines),
+            "number_line": result.number_line,
         },
     )
 
@@ -95,7 +96,8 @@ class ThaiLetterExtractor:
 
         out = []
         for doc in documents:
-            meta = extract_letter(doc.content or "", doc.meta.get("stamp_lines") or ())
+            meta = extract_letter(doc.content or "", doc.meta.get("stamp_lines") or (),
+                                  number_line=doc.meta.get("number_line"))
             out.append(Document(content=doc.content,
                                 meta={**doc.meta, "letter": meta.model_dump(mode="json")}))
         return {"documents": out}

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.extract_blocks import (
     Block,
@@ -28,6 +28,7 @@ from ingest.extract_blocks import (
     wrap_block,
 )
 from ingest.extract_fields import (
+    NumberReading,
     find_letter_date,
     find_number_line,
     read_number,
@@ -220,7 +221,30 @@ def _read_header(pages: list[list[str]]) -> _Header:
                    body_start, enclosures)
 
 
-def extract_letter(text: str, stamp_lines: Sequence[str] = ()) -> LetterMetadata:
+def reconcile_number(page: NumberReading | None, line: str | None, kind: Kind | None,
+                     org: str | None) -> NumberReading | None:
+    """Prefer the line's own reading where the page reading is that plus a stray leading digit.
+
+    A ที่ label merged into the marks of the line above reads as one more digit
+    in front of the unit (``1364/2559`` for ``364/2559``); the line read on its
+    own does not have it. Any other disagreement keeps the page reading.
+    """
+    again = read_number(line, kind, org) if line else None
+    if again is None or again.number is None:
+        return page
+    if page is None or page.number is None:
+        return replace(again, confidence=min(again.confidence, 0.6))
+    if page.number == again.number:
+        return replace(page, confidence=max(page.confidence, again.confidence))
+    stray = page.number.replace(" ", "")
+    clean = again.number.replace(" ", "")
+    if len(stray) == len(clean) + 1 and stray[1:] == clean and stray[0].isdigit():
+        return replace(again, confidence=min(again.confidence, 0.8))
+    return page
+
+
+def extract_letter(text: str, stamp_lines: Sequence[str] = (),
+                   number_line: str | None = None) -> LetterMetadata:
     """Extract a letter's metadata from its cleaned OCR text.
 
     Args:
@@ -228,6 +252,8 @@ def extract_letter(text: str, stamp_lines: Sequence[str] = ()) -> LetterMetadata
             lines (for example a stamp-zone OCR) may be prepended.
         stamp_lines: Lines read by a separate OCR of the page's stamp zones
             (ocr.stamps); short stamp words are trusted more there.
+        number_line: The ที่ line read again on its own (ocr.number_line), used
+            when the page reading has a stray leading digit or no number.
 
     Returns:
         The metadata with a confidence per field (``kind``, ``number``,
@@ -251,6 +277,7 @@ def extract_letter(text: str, stamp_lines: Sequence[str] = ()) -> LetterMetadata
     signer, signer_conf = find_signer([line for page in pages for line in page])
     enclosures = split_enclosures(head.enclosures)
     date, date_conf, _ = head.date
+    reading = reconcile_number(reading, number_line, head.kind, from_org)
     number = reading.number if reading else None
     number_conf = reading.confidence if number else 0.0
     circular = reading.circular if reading else False

@@ -21,3 +21,4 @@ class TextResult:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     stamp_lines: list[str] = field(default_factory=list)  # text of the stamp zones (scans)
+    number_line: str | None = None  # the ที่ line read again on its own (scans)

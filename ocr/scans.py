@@ -11,6 +11,7 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 from ocr.clean import clean_thai_text
 from ocr.ocrmypdf_exec import OcrmypdfOptions, run_ocrmypdf
 from ocr.result import TextResult
+from ocr.number_line import reread_number_line
 from ocr.stamps import stamp_lines
 from schemas.errors import InputFileError
 
@@ -64,6 +65,7 @@ def ocr_pdf(source: Path, work: Path, options: OcrmypdfOptions) -> TextResult:
     warnings = run_ocrmypdf(source, output, sidecar, options)
     raw = sidecar.read_text(encoding="utf-8", errors="replace") if sidecar.exists() else ""
     stamps = stamp_lines(output if output.exists() else source)
+    number_line = reread_number_line(output, options.languages) if output.exists() else None
     return TextResult(
         text=clean_thai_text(raw),
         raw_text=raw,
@@ -73,6 +75,7 @@ def ocr_pdf(source: Path, work: Path, options: OcrmypdfOptions) -> TextResult:
         warnings=warnings,
         seconds=time.monotonic() - started,
         stamp_lines=stamps,
+        number_line=number_line,
     )
 
 

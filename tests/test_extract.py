@@ -327,3 +327,16 @@ def test_real_ocr_thai_digit_letter_keeps_number_and_date_unsure() -> None:
     meta, truth = _fixture("L1010002")
     assert truth["thai_digits"]
     assert meta.confidence["number"] <= 0.6 and meta.confidence["date"] <= 0.6
+
+
+def test_number_line_read_alone_removes_a_stray_leading_digit() -> None:
+    from ingest.extract import reconcile_number
+    from ingest.extract_fields import read_number
+
+    page = read_number("i  __, 1364/2559", Kind.order, None)
+    fixed = reconcile_number(page, "ท 364/2559", Kind.order, None)
+    assert page is not None and page.number == "1364/2559"
+    assert fixed is not None and fixed.number == "364/2559" and fixed.confidence <= 0.8
+    # Any other disagreement keeps the page reading.
+    assert reconcile_number(page, "ที่ 365/2559", Kind.order, None) is page
+    assert reconcile_number(None, "ที่ 364/2559", Kind.order, None).confidence <= 0.6
