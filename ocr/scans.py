@@ -10,9 +10,10 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from ocr.clean import clean_thai_text
 from ocr.ocrmypdf_exec import OcrmypdfOptions, run_ocrmypdf
+from ocr.number_line import LINE_DPI, reread_number_line
+from ocr.pages import PdfiumError, render_pdf_page
 from ocr.result import TextResult
-from ocr.number_line import reread_number_line
-from ocr.stamps import stamp_lines
+from ocr.stamps import ZONE_DPI, stamp_lines
 from schemas.errors import InputFileError
 
 A4_WIDTH_INCHES = 8.27
@@ -64,8 +65,8 @@ def ocr_pdf(source: Path, work: Path, options: OcrmypdfOptions) -> TextResult:
     sidecar = work / "sidecar.txt"
     warnings = run_ocrmypdf(source, output, sidecar, options)
     raw = sidecar.read_text(encoding="utf-8", errors="replace") if sidecar.exists() else ""
-    stamps = stamp_lines(output if output.exists() else source)
-    number_line = reread_number_line(output, options.languages) if output.exists() else None
+    stamps, number_line = _second_readings(output if output.exists() else source,
+                                           options.languages)
     return TextResult(
         text=clean_thai_text(raw),
         raw_text=raw,
@@ -77,6 +78,20 @@ def ocr_pdf(source: Path, work: Path, options: OcrmypdfOptions) -> TextResult:
         stamp_lines=stamps,
         number_line=number_line,
     )
+
+
+def _second_readings(pdf: Path, languages: str) -> tuple[list[str], str | None]:
+    """Stamp-zone lines and the re-read number line of page 1, from one rendering.
+
+    These are hints for extraction, never a reason to fail a file: a page that
+    cannot be rendered gives none.
+    """
+    try:
+        page = render_pdf_page(pdf, 1, dpi=LINE_DPI)
+    except (PdfiumError, OSError, IndexError):
+        return [], None
+    zones_page = page.reduce(LINE_DPI // ZONE_DPI)
+    return stamp_lines(zones_page), reread_number_line(pdf, page, languages)
 
 
 def ocr_image(source: Path, work: Path, options: OcrmypdfOptions, max_pages: int) -> TextResult:

@@ -8,33 +8,23 @@ scan has colour, dark strokes otherwise, and Tesseract looks for sparse text.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
-import pypdfium2 as pdfium
-import pytesseract
 from PIL import Image, ImageOps
 
 from ocr.clean import clean_line
+from ocr.tesseract import read_image
 
-RENDER_DPI = 150
+ZONE_DPI = 150  # the masks' thresholds were tuned at this resolution
 TOP_ZONE = 0.16  # of the page height
 BOTTOM_ZONE = 0.12
 MAX_STAMP_CHARS = 15
 MIN_RED_PIXELS = 200
 
 
-def _zones(pdf: Path) -> list[Image.Image]:
-    document = pdfium.PdfDocument(str(pdf))
-    try:
-        page = document[0]
-        image = page.render(scale=RENDER_DPI / 72).to_pil().convert("RGB")
-    finally:
-        document.close()
-    width, height = image.size
-    return [image.crop((0, 0, width, int(height * TOP_ZONE))),
-            image.crop((0, int(height * (1 - BOTTOM_ZONE)), width, height))]
+def _zones(page: Image.Image) -> list[Image.Image]:
+    width, height = page.size
+    return [page.crop((0, 0, width, int(height * TOP_ZONE))),
+            page.crop((0, int(height * (1 - BOTTOM_ZONE)), width, height))]
 
 
 def ink_mask(zone: Image.Image) -> Image.Image:
@@ -46,21 +36,11 @@ def ink_mask(zone: Image.Image) -> Image.Image:
     return Image.fromarray(np.where(red, 0, 255).astype(np.uint8))
 
 
-def stamp_lines(pdf: Path, languages: str = "tha") -> list[str]:
-    """Short text lines found in the stamp zones of the first page of `pdf`.
-
-    Returns an empty list when the page cannot be rendered: stamps are a
-    hint for extraction, never a reason to fail a file.
-    """
-    try:
-        zones = _zones(pdf)
-    except (pdfium.PdfiumError, OSError, IndexError):
-        return []
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+def stamp_lines(page: Image.Image, languages: str = "tha") -> list[str]:
+    """Short text lines found in the stamp zones of `page` (RGB, rendered at ZONE_DPI)."""
     lines: list[str] = []
-    for zone in zones:
-        text = pytesseract.image_to_string(ink_mask(zone), lang=languages, config="--psm 11")
-        for raw in text.splitlines():
+    for zone in _zones(page):
+        for raw in read_image(ink_mask(zone), languages, psm=11).splitlines():
             line = clean_line(raw)
             if line and len(line) <= MAX_STAMP_CHARS:
                 lines.append(line)

@@ -13,10 +13,10 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-import pypdfium2 as pdfium
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from ocr import sniff
+from ocr.pages import PdfiumError, pdf_page_count, render_pdf_page
 from schemas.errors import InputFileError, NotFound
 from schemas.tables import Record
 from store.blobs import BlobStore
@@ -51,7 +51,7 @@ def scan_source(blobs: BlobStore, record: Record) -> ScanSource | None:
 
 
 class PageRenderer:
-    """Renders and caches page PNGs. PDFium is not thread-safe, so calls are serialised."""
+    """Renders and caches page PNGs (PDFium calls are serialised in ocr.pages)."""
 
     def __init__(self, cache_dir: Path) -> None:
         self.cache_dir = cache_dir
@@ -64,14 +64,10 @@ class PageRenderer:
         try:
             with self._lock:
                 if source.kind == "pdf":
-                    document = pdfium.PdfDocument(source.path)
-                    try:
-                        return len(document)
-                    finally:
-                        document.close()
+                    return pdf_page_count(source.path)
                 with Image.open(source.path) as image:
                     return int(getattr(image, "n_frames", 1))
-        except (pdfium.PdfiumError, UnidentifiedImageError, OSError):
+        except (PdfiumError, UnidentifiedImageError, OSError):
             return 0
 
     def png(self, source: ScanSource, number: int) -> Path:
@@ -103,26 +99,13 @@ class PageRenderer:
             raise NotFound("ไม่พบหน้าที่ต้องการ (no such page)")
         try:
             if source.kind == "pdf":
-                return _render_pdf_page(source.path, number)
+                return render_pdf_page(source.path, number, dpi=DPI, max_side=MAX_SIDE)
             return _render_image_frame(source.path, number)
-        except (pdfium.PdfiumError, UnidentifiedImageError, OSError,
+        except IndexError as exc:
+            raise NotFound("ไม่พบหน้าที่ต้องการ (no such page)") from exc
+        except (PdfiumError, UnidentifiedImageError, OSError,
                 Image.DecompressionBombError) as exc:
             raise InputFileError(UNREADABLE, repr(exc)) from exc
-
-
-def _render_pdf_page(path: Path, number: int) -> Image.Image:
-    document = pdfium.PdfDocument(path)
-    try:
-        if number > len(document):
-            raise NotFound("ไม่พบหน้าที่ต้องการ (no such page)")
-        page = document[number - 1]
-        width, height = page.get_size()  # PDF points, 1/72 inch
-        scale = min(DPI / 72, MAX_SIDE / max(width, height, 1))
-        image = page.render(scale=scale).to_pil()
-        page.close()
-        return image.convert("RGB")
-    finally:
-        document.close()
 
 
 def _render_image_frame(path: Path, number: int) -> Image.Image:

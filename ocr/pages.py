@@ -1,0 +1,54 @@
+"""PDF pages as images, through PDFium, one call at a time per process.
+
+PDFium is not thread-safe, and the intake runner (several threads) and the
+web server (page images) render in the same process, so every PDFium call
+of the project goes through `PDFIUM_LOCK`.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pypdfium2 as pdfium
+from PIL import Image
+
+PDFIUM_LOCK = threading.Lock()
+PdfiumError = pdfium.PdfiumError
+
+
+def pdf_page_count(path: Path) -> int:
+    """Number of pages of the PDF at `path`."""
+    with PDFIUM_LOCK:
+        document = pdfium.PdfDocument(str(path))
+        try:
+            return len(document)
+        finally:
+            document.close()
+
+
+def render_pdf_page(path: Path, number: int = 1, *, dpi: int,
+                    max_side: int | None = None) -> Image.Image:
+    """Page `number` (1-based) of the PDF at `path` as an RGB image at `dpi`.
+
+    With `max_side`, a huge page is scaled down so neither side passes it.
+
+    Raises:
+        IndexError: the PDF has no page `number`.
+        PdfiumError: the PDF cannot be read.
+    """
+    with PDFIUM_LOCK:
+        document = pdfium.PdfDocument(str(path))
+        try:
+            if not 1 <= number <= len(document):
+                raise IndexError(f"no page {number}")
+            page = document[number - 1]
+            scale = dpi / 72
+            if max_side is not None:
+                width, height = page.get_size()  # PDF points, 1/72 inch
+                scale = min(scale, max_side / max(width, height, 1))
+            image = page.render(scale=scale).to_pil()
+            page.close()
+        finally:
+            document.close()
+    return image.convert("RGB")
