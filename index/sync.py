@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
 from index.backend import SearchBackend
 from index.documents import index_doc
@@ -12,6 +13,18 @@ from schemas.tables import Record
 from store.db import Database
 
 BATCH = 500
+
+
+def _index_batch(session: Session, backend: SearchBackend, records: list[Record]) -> None:
+    """Index `records` and mark the versions indexed, compare-and-set.
+
+    A record edited meanwhile keeps its newer version and stays pending.
+    """
+    backend.upsert([index_doc(record) for record in records])
+    for record in records:
+        session.execute(update(Record).where(Record.id == record.id,
+                                             Record.version == record.version)
+                        .values(indexed_version=record.version))
 
 
 def sync_pending(db: Database, backend: SearchBackend) -> int:
@@ -24,12 +37,7 @@ def sync_pending(db: Database, backend: SearchBackend) -> int:
                 .order_by(Record.id).limit(BATCH)))
             if not records:
                 return done
-            backend.upsert([index_doc(record) for record in records])
-            for record in records:
-                # Compare-and-set: a record edited meanwhile stays pending.
-                session.execute(update(Record).where(Record.id == record.id,
-                                                     Record.version == record.version)
-                                .values(indexed_version=record.version))
+            _index_batch(session, backend, records)
             done += len(records)
 
 
@@ -48,11 +56,7 @@ def reindex(db: Database, backend: SearchBackend,
                                            .order_by(Record.id).limit(BATCH)))
             if not records:
                 break
-            backend.upsert([index_doc(record) for record in records])
-            for record in records:
-                session.execute(update(Record).where(Record.id == record.id,
-                                                     Record.version == record.version)
-                                .values(indexed_version=record.version))
+            _index_batch(session, backend, records)
             last_id = records[-1].id
             done += len(records)
         if progress:

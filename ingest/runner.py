@@ -94,7 +94,7 @@ class Runner:
         assert record_id is not None
         work = self.archive.settings.work_dir / f"job-{job_id}"
         try:
-            extraction = self._pipeline(jobs_per_file).run(
+            self._pipeline(jobs_per_file).run(
                 self.archive.blobs.path_for(sha), work, claimed_name=name, record_id=record_id)
             status, error = _status_of(self.archive, record_id), ""
         except SarabanError as exc:
@@ -104,8 +104,6 @@ class Runner:
             log.exception("job %s crashed", job_id)
             status, error = "failed", "เกิดข้อผิดพลาดภายในระบบ (internal error while reading the file)"
             self._fail(record_id, error, repr(exc))
-        else:
-            del extraction
         finally:
             shutil.rmtree(work, ignore_errors=True)
         with self.archive.db.session() as session:
