@@ -43,7 +43,7 @@ def create_app(archive: Archive) -> FastAPI:
     app = FastAPI(title="Saraban Archive", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.archive = archive
     app.state.renderer = Renderer(archive.settings)
-    app.state.pages = PageRenderer(archive.settings.home / "thumbs")
+    app.state.pages = PageRenderer(archive.settings.thumb_dir)
     app.state.ingest_threads = {}  # batch -> threading.Thread (tests join them)
     app.state.ingest_lock = threading.Lock()
     app.add_middleware(SessionMiddleware, secret_key=archive.settings.secret_key,
