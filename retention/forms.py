@@ -31,11 +31,11 @@ from schemas.tables import Record, RecordRetention, RetentionReview, ReviewRow
 from schemas.text import nfc, to_thai_digits
 
 COLUMNS: dict[str, Column] = {
-    "seq": Column("ลำดับที่", 13, "C"),
+    "seq": Column("ลำดับที่", 16, "C"),
     "number": Column("ที่", 34),
-    "date": Column("ลงวันที่", 25, "C"),
-    "subject": Column("เรื่อง", 88),
-    "file_code": Column("รหัสแฟ้ม/เลขทะเบียน", 27, "C"),
+    "date": Column("ลงวันที่", 31, "C"),
+    "subject": Column("เรื่อง", 84),
+    "file_code": Column("รหัสแฟ้ม/ เลขทะเบียน", 27, "C"),
     "decision": Column("การพิจารณา", 38),
     "note": Column("หมายเหตุ", 38),
     "keep_until": Column("เก็บถึง พ.ศ.", 20, "C"),
@@ -150,8 +150,9 @@ def destruction_report(session: Session, review: RetentionReview, clearance: Sec
         clock = session.get(RecordRetention, record.id)
         seq += 1
         cells = _record_cells(record, seq)
-        cells["note"] = (f"{batch_name(review.year)} ทำลายเมื่อ "
-                         f"{thai_date(clock.destroyed_on if clock else None, False)}")
+        on = clock.destroyed_on if clock else None
+        cells["note"] = ("ทำลายแล้ว" if on == review.destroyed_on
+                         else f"ทำลายเมื่อ {thai_date(on, False)}")
         rows.append(cells)
     skipped = [(row, record) for row, record in rows_of(session, review, clearance)
                if row.outcome == "skipped"]
@@ -165,7 +166,8 @@ def destruction_report(session: Session, review: RetentionReview, clearance: Sec
         f"จำนวน {len(rows)} รายการ ตามบัญชีท้ายนี้")
     form = Form(title=f"รายงานผลการทำลายหนังสือ ประจำปี พ.ศ. {review.year}",
                 lines=[f"ส่วนราชการ {review.agency or agency}",
-                       f"วันที่ทำลาย {thai_date(review.destroyed_on or today(), False, False)}",
+                       f"วันที่ทำลาย {thai_date(review.destroyed_on or today(), False, False)}"
+                       f"  ชุดการทำลาย {batch_name(review.year)}",
                        "เรียน หัวหน้าส่วนราชการ"],
                 columns=["seq", "number", "date", "subject", "file_code", "note"], rows=rows,
                 footer=f"รายงานผลการทำลายหนังสือ ประจำปี พ.ศ. {review.year}",

@@ -197,8 +197,9 @@ def update_class(session: Session, code: str, *, actor: str, reason: str,
                  years=cls.years, permanent=cls.permanent, clock_start=cls.clock_start,
                  reason=reason.strip(), changed=len(changes))
     for change in changes:
+        detail = {k: v for k, v in change.as_json().items() if k != "record_id"}
         record_event(session, actor, "retention.clock", change.record_id,
-                     cause=f"schedule {code} v{cls.version}", **change.as_json())
+                     cause=f"schedule {code} v{cls.version}", **detail)
     return changes
 
 

@@ -81,3 +81,17 @@ def generate(archive: Archive, *, per_year: int = len(KINDS), seed: int = 2567) 
         ensure_clocks(session)
     sync_pending(archive.db, archive.backend)
     return made
+
+
+def skeleton(text: str) -> str:
+    """Only Thai consonants, digits and Latin letters: what survives any PDF text extraction.
+
+    Text pulled out of a HarfBuzz-shaped PDF loses or reorders vowels and tone
+    marks (ำ comes back as a glyph id), but keeps the consonants in order.
+    """
+    import re
+
+    from schemas.text import to_arabic_digits
+
+    text = re.sub(r"\(cid:\d+\)", "", text)  # glyphs with no Unicode mapping (ำ)
+    return re.sub(r"[^ก-ฮ0-9A-Za-z]", "", to_arabic_digits(text))
