@@ -31,6 +31,7 @@ class Deadline:
     label: str
     date: dt.date
     done: bool
+    done_text: str = "เสร็จแล้ว"
 
     @property
     def days_left(self) -> int:
@@ -72,7 +73,8 @@ def build(session: Session, clearance: Secrecy) -> Dashboard:
     shown = [(r, c) for r, c in clocks if visible(r, clearance)]
     held = held_ids(session)
     deadlines = [
-        Deadline("ร่างบัญชีหนังสือขอทำลายพร้อม", review_opens(year), review is not None),
+        Deadline("ร่างบัญชีหนังสือขอทำลายพร้อมตั้งแต่", review_opens(year),
+                 today() >= review_opens(year), "พร้อมแล้ว"),
         Deadline("จัดทำบัญชีและเสนอคณะกรรมการ (60 วันหลัง 31 ธ.ค.)", list_deadline(year),
                  review is not None and review.stage != "survey"),
     ]

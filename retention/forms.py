@@ -220,7 +220,7 @@ def form_pdf(form: Form, thai_digits: bool) -> bytes:
     if not rows:
         rows = [["" for _ in columns]]
         rows[0][min(1, len(columns) - 1)] = "– ไม่มีรายการ –"
-    pdf.print_table(columns, rows, line_height=6.5)
+    pdf.print_table(columns, rows, line_height=7)
     if form.signatures:
         _sign(pdf, form.signatures, thai_digits)
     return pdf.output_bytes()
