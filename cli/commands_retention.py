@@ -320,7 +320,8 @@ def review_destroy(year: int = YEAR, actor: str = ACTOR, when: str | None = TODA
 def review_print(
     year: int = YEAR,
     form: str = typer.Option("list", help="list | committee-report | destruction-report"),
-    pdf: Path | None = typer.Option(None, "--pdf"), xlsx: Path | None = typer.Option(None, "--xlsx"),
+    pdf: Path | None = typer.Option(None, "--pdf"),
+    xlsx: Path | None = typer.Option(None, "--xlsx"),
     thai_digits: bool | None = typer.Option(None, "--thai-digits/--arabic-digits"),
     when: str | None = TODAY,
 ) -> None:

@@ -205,7 +205,8 @@ def send(session: Session, review: RetentionReview, *, sent_on: dt.date, actor: 
     """
     _at(review, ReviewStage.approved)
     if sent_on > today() or (review.approved_on and sent_on < review.approved_on):
-        raise SarabanError("วันที่ส่งต้องไม่ก่อนวันอนุมัติและไม่เกินวันนี้ (sent date out of range)")
+        raise SarabanError("วันที่ส่งต้องไม่ก่อนวันอนุมัติและไม่เกินวันนี้ "
+                           "(sent date out of range)")
     review.stage = ReviewStage.sent.value
     review.sent_on, review.sent_reference = sent_on, reference.strip()
     record_event(session, actor, "retention.send", None, year=review.year,

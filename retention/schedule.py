@@ -106,7 +106,8 @@ def history(session: Session, code: str | None = None) -> list[RetentionClassVer
     return list(session.scalars(query))
 
 
-def clock_of(record: Record, clock: RecordRetention, cls: RetentionClass) -> tuple[int | None, bool]:
+def clock_of(record: Record, clock: RecordRetention,
+             cls: RetentionClass) -> tuple[int | None, bool]:
     """(keep-until BE year or None, permanent) for a record under class `cls`.
 
     A year fixed by a person, the committee or the Archives wins; a per-record
@@ -209,7 +210,8 @@ def clock_for(session: Session, record_id: int) -> RecordRetention | None:
 
 
 def set_class(session: Session, record_id: int, code: str, *, actor: str, reason: str = "",
-              fixed_until: int | None = None, closed_on: dt.date | None = None) -> ClockChange | None:
+              fixed_until: int | None = None,
+              closed_on: dt.date | None = None) -> ClockChange | None:
     """A person sets a record's class (and perhaps a year or the closing date).
 
     Raises:

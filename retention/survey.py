@@ -78,7 +78,8 @@ def on_open_reviews(session: Session, except_year: int | None = None) -> set[int
 def due_records(session: Session, year: int, clearance: Secrecy = Secrecy.top_secret) -> list[Due]:
     """What the survey for `year` (BE) lists, as the reader may see it."""
     ensure_clocks(session)
-    excluded = held_ids(session) | interlocks.records_on_loan(session) | on_open_reviews(session, year)
+    excluded = (held_ids(session) | interlocks.records_on_loan(session)
+                | on_open_reviews(session, year))
     query = (select(Record, RecordRetention)
              .join(RecordRetention, RecordRetention.record_id == Record.id)
              .where(RecordRetention.keep_until.is_not(None), RecordRetention.keep_until <= year,

@@ -28,7 +28,8 @@ KINDS = (
     ("ขออนุมัติเบิกจ่ายเงินค่าตอบแทนครู", "memo", False, Secrecy.none, SENDER),  # financial
     ("สำเนาคำสั่งแต่งตั้งคณะทำงาน", "external", False, Secrecy.none, SENDER),  # copy
     ("รายงานผลการอบรมครูภาษาไทย", "memo", False, Secrecy.none, SENDER),  # default
-    ("ประวัติศาสตร์การจัดตั้งโรงเรียนบ้านป่าซาง", "record", False, Secrecy.none, SENDER),  # permanent
+    ("ประวัติศาสตร์การจัดตั้งโรงเรียนบ้านป่าซาง", "record", False, Secrecy.none,
+     SENDER),  # permanent
     ("ผลการสอบสวนข้อเท็จจริงกรณีร้องเรียน", "external", False, Secrecy.none, "ศาลปกครอง"),  # legal
     ("แผนรักษาความปลอดภัยสถานที่ราชการ", "external", False, Secrecy.secret, SENDER),  # secret
     ("ขอรายงานจำนวนนักเรียนปีการศึกษา", "external", False, Secrecy.none, SENDER),  # default

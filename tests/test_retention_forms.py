@@ -7,6 +7,7 @@ import io
 import json
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +20,7 @@ from typer.testing import CliRunner
 
 from ingest.archive import Archive
 from retention import forms, review, survey
-from schemas.clock import frozen_today
+from schemas.clock import frozen_today, set_today
 from schemas.enums import Secrecy, TransferList
 from schemas.settings import Settings
 
@@ -138,7 +139,14 @@ def test_committee_report_and_transfer_lists(opened: Archive, tmp_path: Path):
     assert len(book.worksheets) == 2
 
 
-def test_cli_due_contract_and_holds(tmp_path: Path, monkeypatch):
+@pytest.fixture
+def cli_today_reset() -> Iterator[None]:
+    """`--today` fixes the date for the rest of the process; give it back after the test."""
+    yield
+    set_today(None)
+
+
+def test_cli_due_contract_and_holds(tmp_path: Path, monkeypatch, cli_today_reset):
     monkeypatch.setenv("SARABAN_HOME", str(tmp_path / "home"))
     archive = Archive.open(Settings())
     generate(archive, per_year=4)

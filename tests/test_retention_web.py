@@ -73,7 +73,7 @@ def test_review_walks_through_each_role_and_secret_rows_never_leak(archive: Arch
     due_officer = officer.get("/retention").text
     due_admin = admin.get("/retention").text
     count = lambda html: int(html.split('id="due-count">')[1].split("<")[0])  # noqa: E731
-    assert count(due_admin) == count(due_officer) + 1  # the ลับที่สุด record, counted for admin only
+    assert count(due_admin) == count(due_officer) + 1  # the ลับที่สุด one: admin only
 
     post(officer, "/retention/reviews", {"year": YEAR}, "/retention")
     page = officer.get(f"/retention/reviews/{YEAR}").text
