@@ -105,3 +105,25 @@ class RecordStatus(str, Enum):
     ok = "ok"
     flagged = "flagged"  # stored, but something needs a person's look
     failed = "failed"  # the file could not be read at all
+
+
+class LoanKind(str, Enum):
+    """What a loan lets the borrower do (ข้อ 61–64: outsiders only view or copy in the office)."""
+
+    borrow = "borrow"  # ยืมออกไป
+    view = "view"  # ขอดูในสำนักงาน
+    copy = "copy"  # ขอคัดสำเนาในสำนักงาน
+
+
+class LoanStatus(str, Enum):
+    """Life of a loan: requested → approved → out → returned (or refused / cancelled)."""
+
+    requested = "requested"
+    approved = "approved"
+    out = "out"
+    returned = "returned"
+    refused = "refused"
+    cancelled = "cancelled"
+
+
+OPEN_LOAN_STATUSES = (LoanStatus.requested, LoanStatus.approved, LoanStatus.out)
