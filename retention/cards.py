@@ -12,17 +12,18 @@ from sqlalchemy.orm import Session
 from retention.desk import card_lines, display_name, person_name
 from retention.holdings import Item
 from retention.printing import Column, ThaiPdf, thai_date
+from retention.thai_wrap import breakable
 from schemas.enums import LoanKind
 from schemas.tables import Loan
 
 CARD_COLUMNS = (
-    Column("รายการ", 62),
-    Column("ผู้ยืม", 38),
-    Column("ผู้รับ", 32),
-    Column("วันยืม", 24, "C"),
-    Column("กำหนดส่งคืน", 24, "C"),
-    Column("ผู้ส่งคืน", 32),
-    Column("วันส่งคืน", 24, "C"),
+    Column("รายการ", 60),
+    Column("ผู้ยืม", 40),
+    Column("ผู้รับ", 34),
+    Column("วันยืม", 31, "C"),
+    Column("กำหนดส่งคืน", 31, "C"),
+    Column("ผู้ส่งคืน", 34),
+    Column("วันส่งคืน", 31, "C"),
 )
 CARD_LINES = 12  # a card has room for this many loans before a new one is started
 KIND_NOTE = {LoanKind.borrow: "", LoanKind.view: " (ขอดูในสำนักงาน)",
@@ -31,10 +32,10 @@ KIND_NOTE = {LoanKind.borrow: "", LoanKind.view: " (ขอดูในสำน�
 
 def card_row(session: Session, item: Item, loan: Loan, thai_digits: bool) -> list[str]:
     """One line of the card for one loan."""
-    what = f"{item.item_id} {item.title}" if item.kind == "file" else item.title
-    return [what + KIND_NOTE[LoanKind(loan.kind)], display_name(session, loan),
-            person_name(session, loan.handed_by), thai_date(loan.lent_on, thai_digits),
-            thai_date(loan.due, thai_digits), person_name(session, loan.returned_by),
+    what = breakable(item.title + KIND_NOTE[LoanKind(loan.kind)])
+    return [what, breakable(display_name(session, loan)),
+            breakable(person_name(session, loan.handed_by)), thai_date(loan.lent_on, thai_digits),
+            thai_date(loan.due, thai_digits), breakable(person_name(session, loan.returned_by)),
             thai_date(loan.returned_on, thai_digits)]
 
 
@@ -47,7 +48,7 @@ def borrowing_card_pdf(session: Session, item: Item, *, office_name: str,
     pdf.heading("บัตรยืมหนังสือ")
     pdf.line_of_text(office_name, align="C")
     kind = "แฟ้ม" if item.kind == "file" else "เอกสาร"
-    pdf.line_of_text(f"{kind}: {item.item_id}    เรื่อง: {item.title}")
+    pdf.line_of_text(f"{kind}: {item.item_id}    เรื่อง: {breakable(item.title)}")
     if item.location:
         pdf.line_of_text(f"ที่เก็บ: {item.location}")
     pdf.ln(2)

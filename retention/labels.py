@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from retention.holdings import file_item, scan_key
 from retention.printing import FONT_FAMILY, ThaiPdf
+from retention.thai_wrap import breakable
 from schemas.enums import Secrecy
 from schemas.tables import PaperFile, Unit
 from schemas.text import nfc
@@ -67,13 +68,13 @@ def label_sheet_pdf(files: Sequence[tuple[PaperFile, str]], units: dict[int, Uni
         pdf.cell(text_w, 9, nfc(paper.code))
         pdf.set_font(FONT_FAMILY, "", 12)
         pdf.set_xy(text_x, y + 13)
-        pdf.multi_cell(text_w, 5.5, nfc(_clip(paper.title, 70)), max_line_height=5.5)
+        pdf.multi_cell(text_w, 5.5, breakable(nfc(_clip(paper.title, 70))), max_line_height=5.5)
         unit = units.get(paper.unit_id or 0)
         place = " ".join(part for part in (
             f"ตู้ {paper.cabinet}" if paper.cabinet else "",
             f"ลิ้นชัก {paper.drawer}" if paper.drawer else "") if part)
         pdf.set_font(FONT_FAMILY, "", 10)
-        pdf.set_xy(text_x, y + LABEL_H - 11)
+        pdf.set_xy(text_x, y + LABEL_H - 12)
         pdf.cell(text_w, 4.5, nfc(_clip(unit.name if unit else "", 40)))
         pdf.set_xy(text_x, y + LABEL_H - 6.5)
         pdf.cell(text_w, 4.5, nfc(place))

@@ -22,6 +22,7 @@ from schemas.clock import today
 from schemas.enums import OPEN_LOAN_STATUSES, LoanKind, LoanStatus
 from schemas.errors import LoanConflict, LoanStateError, NotFound, RecordsOnLoan, SarabanError
 from schemas.tables import Holding, Loan, LoanClaim, User
+from schemas.thai_dates import format_thai_date
 from store.audit import record_event
 from store.users import find_user
 
@@ -263,7 +264,7 @@ def _refuse_if_held(session: Session, item: Item) -> None:
 def _conflict(session: Session, item: Item, holder: Loan) -> LoanConflict:
     return LoanConflict(
         f"{item.item_id} มีผู้ยืมหรือขอยืมอยู่แล้ว ({borrower_name(session, holder)} "
-        f"กำหนดส่งคืน {holder.due.isoformat()}) ยืมได้ครั้งละหนึ่งคน "
+        f"กำหนดส่งคืน {format_thai_date(holder.due)}) ยืมได้ครั้งละหนึ่งคน "
         "(already on loan or requested: one borrower at a time)")
 
 

@@ -8,27 +8,28 @@ from itertools import groupby
 
 from retention.desk import LoanLine
 from retention.printing import Column, ThaiPdf, thai_date, thai_number
+from retention.thai_wrap import breakable
 
 OVERDUE_COLUMNS = (
-    Column("ลำดับที่", 14, "C"),
-    Column("รายการ", 92),
-    Column("ผู้ยืม", 46),
-    Column("วันยืม", 28, "C"),
-    Column("กำหนดส่งคืน", 28, "C"),
-    Column("เกินกำหนด (วัน)", 26, "C"),
+    Column("ลำดับที่", 19, "C"),
+    Column("รายการ", 100),
+    Column("ผู้ยืม", 48),
+    Column("วันยืม", 30, "C"),
+    Column("กำหนดส่งคืน", 30, "C"),
+    Column("เกินกำหนด (วัน)", 30, "C"),
 )
 LETTER_COLUMNS = (
-    Column("ลำดับที่", 14, "C"),
-    Column("รายการ", 96),
-    Column("กำหนดส่งคืน", 30, "C"),
-    Column("เกินกำหนด (วัน)", 26, "C"),
+    Column("ลำดับที่", 19, "C"),
+    Column("รายการ", 92),
+    Column("กำหนดส่งคืน", 32, "C"),
+    Column("เกินกำหนด (วัน)", 30, "C"),
 )
 
 
 def _what(line: LoanLine) -> str:
     if line.item.kind == "file":
-        return f"แฟ้ม {line.item.item_id} {line.item.title}"
-    return line.item.title
+        return f"แฟ้ม {line.item.item_id} {breakable(line.item.title)}"
+    return breakable(line.item.title)
 
 
 def overdue_list_pdf(lines: Sequence[LoanLine], *, on: dt.date, office_name: str,
@@ -42,7 +43,7 @@ def overdue_list_pdf(lines: Sequence[LoanLine], *, on: dt.date, office_name: str
     pdf.line_of_text(f"{office_name}    ณ วันที่ {date_text}", align="C")
     pdf.ln(2)
     ordered = sorted(lines, key=lambda line: (-line.days_overdue, line.loan.id))
-    rows = [[thai_number(number, thai_digits), _what(line), line.borrower_display,
+    rows = [[thai_number(number, thai_digits), _what(line), breakable(line.borrower_display),
              thai_date(line.loan.lent_on, thai_digits), thai_date(line.loan.due, thai_digits),
              thai_number(line.days_overdue, thai_digits)]
             for number, line in enumerate(ordered, 1)]
@@ -82,17 +83,17 @@ def _memo(pdf: ThaiPdf, name: str, lines: list[LoanLine], date_text: str, office
     pdf.line_of_text(f"เรียน  {name}")
     pdf.ln(2)
     count = thai_number(len(lines), thai_digits)
-    pdf.line_of_text(
+    pdf.line_of_text(breakable(
         f"            ตามที่ท่านได้ยืมหนังสือของทางราชการไปจำนวน {count} รายการ ดังต่อไปนี้ "
-        "บัดนี้เลยกำหนดส่งคืนแล้ว")
+        "บัดนี้เลยกำหนดส่งคืนแล้ว"))
     pdf.ln(1)
     rows = [[thai_number(number, thai_digits), _what(line), thai_date(line.loan.due, thai_digits),
              thai_number(line.days_overdue, thai_digits)] for number, line in enumerate(lines, 1)]
     pdf.print_table(LETTER_COLUMNS, rows)
     pdf.ln(3)
-    pdf.line_of_text(
+    pdf.line_of_text(breakable(
         "            จึงเรียนมาเพื่อโปรดส่งคืนหนังสือดังกล่าวที่ผู้รับผิดชอบการยืมโดยเร็ว "
-        "หากยังมีความจำเป็นต้องใช้ต่อ ขอให้ติดต่อขอขยายกำหนดส่งคืน")
+        "หากยังมีความจำเป็นต้องใช้ต่อ ขอให้ติดต่อขอขยายกำหนดส่งคืน"))
     pdf.ln(14)
     pdf.line_of_text("(......................................................)", align="C")
     pdf.line_of_text("เจ้าหน้าที่ผู้รับผิดชอบการยืมหนังสือ", align="C")
