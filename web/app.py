@@ -15,7 +15,15 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from ingest.archive import Archive
 from schemas.errors import SarabanError
-from web import api, auth, pages_records, pages_search, pages_upload
+from web import (
+    api,
+    auth,
+    pages_lending,
+    pages_lending_print,
+    pages_records,
+    pages_search,
+    pages_upload,
+)
 from web.render import Renderer
 from web.scans import PageRenderer
 
@@ -50,7 +58,8 @@ def create_app(archive: Archive) -> FastAPI:
                        session_cookie="saraban_session", max_age=SESSION_HOURS * 3600,
                        same_site="lax", https_only=archive.settings.environment == "production")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, pages_search, pages_records, pages_upload, api):
+    for module in (auth, pages_search, pages_records, pages_upload, pages_lending,
+                   pages_lending_print, api):
         app.include_router(module.router)
     _add_error_handlers(app)
 
