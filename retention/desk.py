@@ -21,7 +21,7 @@ from schemas.clock import today
 from schemas.enums import LoanStatus, Secrecy
 from schemas.tables import Loan, User
 
-DUE_SOON_DAYS = 7  # "due this week" on the dashboard
+DUE_SOON_DAYS = 7  # "due this week" on the dashboard: due within the next 7 days
 REMIND_BEFORE_DAYS = 3  # a borrower is reminded this many days before the due date
 
 
@@ -116,7 +116,7 @@ def dashboard(session: Session, clearance: Secrecy) -> Dashboard:
     overdue = sorted((line for line in out if line.days_overdue),
                      key=lambda line: -line.days_overdue)
     due_soon = [line for line in out
-                if not line.days_overdue and (line.loan.due - on).days < DUE_SOON_DAYS]
+                if not line.days_overdue and (line.loan.due - on).days <= DUE_SOON_DAYS]
     waiting = loan_lines(session, clearance=clearance,
                          statuses=(LoanStatus.requested, LoanStatus.approved))
     counts = Counter(line.borrower_display for line in out)

@@ -18,8 +18,8 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from retention.desk import dashboard, loan_lines, reminders_for
-from retention.holdings import Item, resolve_item
+from retention.desk import dashboard, loan_lines, person_name, reminders_for
+from retention.holdings import Item, records_in_file, resolve_item
 from retention.lending_rules import can_run_desk, cleared, eligible_approvers
 from retention.loans import (
     approve_loan,
@@ -116,8 +116,9 @@ def item_page(request: Request, user: DeskUser, archive: ArchiveDep, renderer: R
     with archive.db.session() as session:
         item = visible_item(session, id, user)
         context = _item_context(session, item, user)
-    context.update(nav="lending", flash=request.session.pop("flash", None),
-                   status_thai=STATUS_THAI, kind_thai=KIND_THAI)
+    flash = request.session.pop("flash", None)
+    context.update(nav="lending", flash=flash, status_thai=STATUS_THAI, kind_thai=KIND_THAI,
+                   ready_for_next_scan=bool(flash and flash.get("kind") == "ok"))
     return renderer.page(request, "lending_item.html", context)
 
 
@@ -139,6 +140,8 @@ def _item_context(session: Session, item: Item, user: User) -> dict[str, Any]:
         "borrowers": [person for person in people if cleared(person, item.secrecy)],
         "default_due": be_input(today() + dt.timedelta(days=DEFAULT_DAYS)),
         "today": today(), "secret": item.secrecy != Secrecy.none,
+        "approver_name": person_name(session, loan.approved_by) if loan else "",
+        "records": records_in_file(session, item.id) if item.kind == "file" else [],
     }
 
 
