@@ -2,7 +2,7 @@
 
 A record on loan cannot be listed for destruction, destroyed or transferred
 (DOMAIN.md, Lending and Destruction). The survey, the destruction and the
-transfer steps all ask here.
+transfer steps all ask here; the lending desk answers.
 """
 
 from __future__ import annotations
@@ -11,10 +11,8 @@ from sqlalchemy.orm import Session
 
 
 def records_on_loan(session: Session) -> set[int]:
-    """Ids of records (or of records whose paper file) are out on loan now.
+    """Ids of records with an open loan (requested, approved or out), lent
+    alone or inside a lent paper file."""
+    from retention import loans
 
-    Wired to the lending desk (issue #7) when it lands; until then nothing is
-    ever on loan, so this returns an empty set.
-    """
-    del session
-    return set()
+    return loans.records_on_loan(session)

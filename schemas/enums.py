@@ -149,3 +149,25 @@ class TransferList(str, Enum):
 
     handover = "handover"  # บัญชีส่งมอบหนังสือครบ ๒๐ ปี
     keep_back = "keep_back"  # บัญชีหนังสือครบ ๒๐ ปีที่ขอเก็บเอง
+
+
+class LoanKind(str, Enum):
+    """What a loan lets the borrower do (ข้อ 61–64: outsiders only view or copy in the office)."""
+
+    borrow = "borrow"  # ยืมออกไป
+    view = "view"  # ขอดูในสำนักงาน
+    copy = "copy"  # ขอคัดสำเนาในสำนักงาน
+
+
+class LoanStatus(str, Enum):
+    """Life of a loan: requested → approved → out → returned (or refused / cancelled)."""
+
+    requested = "requested"
+    approved = "approved"
+    out = "out"
+    returned = "returned"
+    refused = "refused"
+    cancelled = "cancelled"
+
+
+OPEN_LOAN_STATUSES = (LoanStatus.requested, LoanStatus.approved, LoanStatus.out)

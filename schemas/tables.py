@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     Float,
@@ -17,10 +18,11 @@ from sqlalchemy import (
     String,
     Text,
     func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from schemas.enums import JobStatus, RecordStatus, Role, Secrecy
+from schemas.enums import JobStatus, LoanKind, LoanStatus, RecordStatus, Role, Secrecy
 
 
 def utcnow() -> dt.datetime:
@@ -317,3 +319,116 @@ class TransferRow(Base):
     transferred_on: Mapped[dt.date | None] = mapped_column(Date)
 
     __table_args__ = (Index("ix_transfer_rows_year", "year", "record_id", unique=True),)
+# ---------- the lending desk (issue 7; ระเบียบงานสารบรรณ ข้อ 61–64) ----------
+
+OPEN_LOAN_SQL = "status IN ('requested', 'approved', 'out')"
+
+
+class Unit(Base):
+    """A unit that keeps paper files (หน่วยงานที่เก็บ), with its head who approves loans.
+
+    The one unit marked ``is_office`` stands for the office itself; its head
+    (the head of office) approves loans of secret records.
+    """
+
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    head_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    is_office: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (
+        Index("uq_units_one_office", "is_office", unique=True,
+              sqlite_where=text("is_office = 1"), postgresql_where=text("is_office")),
+    )
+
+
+class PaperFile(Base):
+    """A paper file (แฟ้ม) in a cabinet: its file code (รหัสแฟ้ม) is on its label."""
+
+    __tablename__ = "paper_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    cabinet: Mapped[str] = mapped_column(String(100), default="")
+    drawer: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Holding(Base):
+    """Where a record's paper original is: in a file, or loose in a cabinet and drawer."""
+
+    __tablename__ = "holdings"
+
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), primary_key=True)
+    file_id: Mapped[int | None] = mapped_column(ForeignKey("paper_files.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    cabinet: Mapped[str] = mapped_column(String(100), default="")
+    drawer: Mapped[str] = mapped_column(String(100), default="")
+
+    __table_args__ = (Index("ix_holdings_file", "file_id"),)
+
+
+class Loan(Base):
+    """One loan of a file or a record: request, approval, hand-out and return.
+
+    A row is one line of the borrowing card (บัตรยืมหนังสือ). The partial
+    unique indexes allow one open loan per item; `LoanClaim` extends that to
+    the records inside a lent file.
+    """
+
+    __tablename__ = "loans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_id: Mapped[int | None] = mapped_column(ForeignKey("paper_files.id"))
+    record_id: Mapped[int | None] = mapped_column(ForeignKey("records.id"))
+    kind: Mapped[LoanKind] = mapped_column(String(10), default=LoanKind.borrow)
+    status: Mapped[LoanStatus] = mapped_column(String(12), default=LoanStatus.requested)
+    borrower_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    outsider_name: Mapped[str] = mapped_column(String(200), default="")
+    outsider_org: Mapped[str] = mapped_column(String(200), default="")
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    due: Mapped[dt.date] = mapped_column(Date)
+    requested_by: Mapped[str] = mapped_column(String(100))
+    requested_on: Mapped[dt.date] = mapped_column(Date)
+    approved_by: Mapped[str | None] = mapped_column(String(100))
+    approved_on: Mapped[dt.date | None] = mapped_column(Date)
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    handed_by: Mapped[str | None] = mapped_column(String(100))
+    lent_on: Mapped[dt.date | None] = mapped_column(Date)
+    returned_by: Mapped[str | None] = mapped_column(String(200))
+    received_by: Mapped[str | None] = mapped_column(String(100))
+    returned_on: Mapped[dt.date | None] = mapped_column(Date)
+    condition: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("(file_id IS NULL) <> (record_id IS NULL)", name="ck_loans_one_item"),
+        Index("uq_loans_open_file", "file_id", unique=True,
+              sqlite_where=text(OPEN_LOAN_SQL), postgresql_where=text(OPEN_LOAN_SQL)),
+        Index("uq_loans_open_record", "record_id", unique=True,
+              sqlite_where=text(OPEN_LOAN_SQL), postgresql_where=text(OPEN_LOAN_SQL)),
+        Index("ix_loans_status_due", "status", "due"),
+        Index("ix_loans_borrower", "borrower_id"),
+    )
+
+
+class LoanClaim(Base):
+    """A physical item an open loan holds: the lent file and each record in it.
+
+    Unique columns make "one borrower at a time" a database rule across
+    levels: a record cannot go out alone while its file is out, nor the file
+    while one of its records is out.
+    """
+
+    __tablename__ = "loan_claims"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loans.id"))
+    file_id: Mapped[int | None] = mapped_column(ForeignKey("paper_files.id"), unique=True)
+    record_id: Mapped[int | None] = mapped_column(ForeignKey("records.id"), unique=True)
+
+    __table_args__ = (Index("ix_loan_claims_loan", "loan_id"),)

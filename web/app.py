@@ -18,6 +18,8 @@ from schemas.errors import SarabanError
 from web import (
     api,
     auth,
+    pages_lending,
+    pages_lending_print,
     pages_records,
     pages_retention,
     pages_review,
@@ -59,7 +61,7 @@ def create_app(archive: Archive) -> FastAPI:
                        same_site="lax", https_only=archive.settings.environment == "production")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (auth, pages_search, pages_records, pages_upload, pages_retention,
-                   pages_review, api):
+                   pages_review, pages_lending, pages_lending_print, api):
         app.include_router(module.router)
     _add_error_handlers(app)
 
