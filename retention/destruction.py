@@ -1,7 +1,8 @@
 """Step 5 of the yearly review (ข้อ 68-69): destroy what was approved, for good.
 
 Only rows the committee marked destroy and the Archives did not ask to keep,
-only after consent (answered or deemed), and never a held or loaned record.
+only after consent (answered or deemed), and never a held or loaned record:
+such a row is skipped with the reason noted, and tried again by a later run.
 For each record the original, the archival PDF, cached page images, job
 scratch, the text and the index entry are removed; the record stays as a
 tombstone (number, date, subject, class, batch, date destroyed). Each record
@@ -27,7 +28,14 @@ from schemas.clock import today
 from schemas.enums import Decision, RecordStatus, ReviewStage
 from schemas.errors import SarabanError
 from schemas.settings import Settings
-from schemas.tables import IngestJob, Record, RecordRetention, ReviewRow, StoredFile
+from schemas.tables import (
+    IngestJob,
+    Record,
+    RecordRetention,
+    RetentionReview,
+    ReviewRow,
+    StoredFile,
+)
 from store.audit import record_event
 from store.blobs import BlobStore
 from store.db import Database
@@ -52,11 +60,20 @@ def batch_name(year: int) -> str:
 
 
 def to_destroy(session: Session, year: int) -> list[tuple[int, int]]:
-    """(row id, record id) of rows still to be carried out."""
+    """(row id, record id) of rows still to be carried out.
+
+    Rows skipped by an earlier run (held, on loan) are tried again: once the
+    record is back or released, the approval and consent still stand. A
+    skipped record that a later year's list has taken up belongs to that list.
+    """
     review = get_review(session, year)
+    on_later_lists = set(session.scalars(
+        select(ReviewRow.record_id).join(RetentionReview, RetentionReview.id == ReviewRow.review_id)
+        .where(RetentionReview.year > review.year)))
     return [(row.id, row.record_id) for row, _ in rows_of(session, review)
             if row.decision == Decision.destroy.value and row.archives_keep_until is None
-            and row.outcome is None]
+            and (row.outcome is None
+                 or (row.outcome == "skipped" and row.record_id not in on_later_lists))]
 
 
 def destroy(db: Database, blobs: BlobStore, backend: SearchBackend, settings: Settings,

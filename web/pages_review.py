@@ -61,10 +61,12 @@ def _context(archive: Archive, user: User, year: int) -> dict[str, Any]:
         review.apply_deemed(session)
         current = review.get_review(session, year)
         member = review.is_member(session, current, user.username)
+        rows = review.rows_of(session, current, user.clearance)
         return {
             "nav": "retention", "review": current, "stage_thai": STAGE_THAI[current.stage],
             "stages": [(key, label, key == current.stage) for key, label in STAGE_THAI.items()],
-            "rows": review.rows_of(session, current, user.clearance),
+            "rows": rows,
+            "skipped": sum(1 for row, _ in rows if row.outcome == "skipped"),
             "committee": review.committee_of(session, current),
             "steps": steps_for(user, member),
             "deadline": review.consent_deadline(current),
