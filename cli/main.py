@@ -51,5 +51,8 @@ def emit_json(obj: object) -> None:
     sys.stdout.flush()
 
 
-from cli import commands_archive, commands_lending, commands_search  # noqa: E402,F401,I001
-from cli import commands_retention, commands_serve, commands_users  # noqa: E402,F401,I001
+# Order = order in --help: the archive's own commands, then retention, then the lending desk.
+from cli import commands_archive, commands_search  # noqa: E402,F401,I001
+from cli import commands_serve, commands_users  # noqa: E402,F401,I001
+from cli import commands_retention  # noqa: E402,F401,I001
+from cli import commands_lending  # noqa: E402,F401,I001
