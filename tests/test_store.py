@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 
 from schemas.enums import JobStatus, Role, Secrecy
 from schemas.errors import SarabanError
+from schemas.settings import Settings
 from schemas.tables import Base, IngestJob, User
 from store import jobs
 from store.audit import events_for, record_event
@@ -20,6 +21,15 @@ from store.blobs import BlobStore, sha256_of
 from store.db import Database
 from store.records import intake_file
 from store.users import add_user, authenticate
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def settings(request, tmp_path: Path) -> Settings:
+    """Every store test runs on the embedded SQLite and on a real PostgreSQL."""
+    url = None
+    if request.param == "postgres":
+        url = request.getfixturevalue("postgres_server").new_database("store")
+    return Settings(home=tmp_path / "home", ocr_workers=2, database_url=url)
 
 
 def test_migrations_match_the_models(archive):
@@ -30,6 +40,8 @@ def test_migrations_match_the_models(archive):
 
 def test_migrate_is_idempotent_and_sqlite_uses_wal(archive):
     archive.db.migrate()
+    if archive.db.engine.dialect.name != "sqlite":
+        pytest.skip("WAL and PRAGMAs are SQLite's")
     with archive.db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
