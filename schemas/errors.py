@@ -48,3 +48,14 @@ class ConfigError(SarabanError):
 
     exit_code = 6
     http_status = 500
+
+
+class SearchUnavailable(SarabanError):
+    """The search backend cannot be reached or refused the request (issue 5).
+
+    Intake and edits go on (the outbox keeps the changes); search reports
+    that it is degraded until the backend is back.
+    """
+
+    exit_code = 7
+    http_status = 503

@@ -1,4 +1,4 @@
-"""SQLAlchemy tables: records, files, audit events, ingest jobs, users."""
+"""SQLAlchemy tables: records, files, audit events, ingest jobs, users, the index outbox."""
 
 from __future__ import annotations
 
@@ -144,3 +144,24 @@ class User(Base):
     clearance: Mapped[Secrecy] = mapped_column(String(16), default=Secrecy.none)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class IndexOutbox(Base):
+    """A record change the search index has not received yet (issue 5).
+
+    Written in the same transaction as the change (store.outbox); removed
+    once a worker has delivered it to the index backend. A failed delivery
+    stays, with `attempts`, `last_error` and the earliest next try.
+    """
+
+    __tablename__ = "index_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(10), default="upsert")  # upsert | delete
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[dt.datetime | None] = mapped_column()
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (Index("ix_index_outbox_record", "record_id"),)

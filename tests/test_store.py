@@ -150,3 +150,64 @@ def test_a_job_whose_worker_died_is_claimed_again(archive, tmp_path: Path):
         jobs.finish(session, again)
     with archive.db.session() as session:
         assert jobs.counts(session)[JobStatus.done.value] == 1
+
+
+def test_concurrent_workers_claim_each_job_once_and_lose_no_edit(archive, tmp_path: Path):
+    """Several web/ingest workers at once (issue 5): SKIP LOCKED claims, row-locked edits."""
+    import threading
+
+    from schemas.tables import AuditEvent, IndexOutbox, Record
+    from store.records import edit_record
+
+    job_ids = [_queue_one(archive, tmp_path, f"letter {i}".encode() * (i + 1)) for i in range(24)]
+    with archive.db.session() as session:
+        target = session.scalar(select(Record.id).order_by(Record.id).limit(1))
+    threads, edits_each = 4, 8
+    claimed: list[int] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+    start = threading.Barrier(threads)
+
+    def worker(n: int) -> None:
+        db = Database(archive.settings)  # its own pool, as a separate web worker has
+        try:
+            start.wait()
+            for i in range(edits_each):
+                with db.session() as session:
+                    job = jobs.claim_next(session, dt.timedelta(minutes=5))
+                    if job is not None:
+                        with lock:
+                            claimed.append(job.id)
+                        jobs.finish(session, job)
+                with db.session() as session:
+                    edit_record(session, target, {"subject": f"แก้ไขโดย {n} ครั้งที่ {i}"},
+                                actor=f"w{n}")
+            while True:
+                with db.session() as session:
+                    job = jobs.claim_next(session, dt.timedelta(minutes=5))
+                    if job is None:
+                        break
+                    with lock:
+                        claimed.append(job.id)
+                    jobs.finish(session, job)
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            db.dispose()
+
+    pool = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    assert errors == []
+    assert sorted(claimed) == sorted(job_ids)  # every job once, none twice
+    with archive.db.session() as session:
+        assert jobs.counts(session)[JobStatus.done.value] == len(job_ids)
+        record = session.get(Record, target)
+        assert record.version == 1 + threads * edits_each  # no edit lost
+        edits = session.scalars(select(AuditEvent).where(AuditEvent.action == "record.edit",
+                                                         AuditEvent.record_id == target)).all()
+        assert len(edits) == threads * edits_each
+        queued = session.scalars(select(IndexOutbox).where(IndexOutbox.record_id == target)).all()
+        assert len(queued) == 1 + threads * edits_each  # intake + every edit, for the index
