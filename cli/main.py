@@ -52,3 +52,4 @@ def emit_json(obj: object) -> None:
 
 
 from cli import commands_archive, commands_search, commands_serve, commands_users  # noqa: E402,F401,I001
+from cli import commands_index  # noqa: E402,F401

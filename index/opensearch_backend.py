@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -45,6 +46,7 @@ class OpenSearchBackend:
         self.client = client if client is not None else connect(settings)
         self.target = index or self.alias  # a concrete index while rebuilding
         self._ready = index is not None
+        self._lock = threading.Lock()
 
     # -- the index, its template and its alias -------------------------------
     def new_index_name(self) -> str:
@@ -60,13 +62,19 @@ class OpenSearchBackend:
         """
         if self._ready:
             return
-        with unavailable_as_ours():
+        with self._lock, unavailable_as_ours():
+            if self._ready:
+                return
             self.client.indices.put_index_template(name=self.alias, body=index_template(
                 self.alias, self.settings.opensearch_shards, self.settings.opensearch_replicas))
             if not self.client.indices.exists_alias(name=self.alias):
-                self.client.indices.create(index=self.new_index_name(), body={
+                # A fixed first name: when the app and the worker start together,
+                # one creates it and the other is told it already exists.
+                first = f"{self.alias}-v{MAPPING_VERSION}-initial"
+                self.client.indices.create(index=first, ignore=400, body={
                     "aliases": {self.alias: {"is_write_index": True}}})
-        self._ready = True
+                self.client.cluster.health(index=first, wait_for_status="yellow")
+            self._ready = True
 
     @contextmanager
     def rebuild(self) -> Iterator[OpenSearchBackend]:

@@ -31,6 +31,7 @@ def connect(settings: Settings) -> OpenSearch:
     options: dict[str, object] = {
         "hosts": hosts, "http_auth": auth, "timeout": settings.opensearch_timeout,
         "max_retries": 0, "retry_on_timeout": False, "http_compress": True,
+        "pool_maxsize": 16,  # the web workers' threads and the outbox thread share it
     }
     if tls:
         options.update(use_ssl=True, verify_certs=settings.opensearch_verify_tls,

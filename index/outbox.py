@@ -40,7 +40,8 @@ class Delivery:
 
 
 def deliver_batch(db: Database, backend: SearchBackend, *, limit: int = BATCH,
-                  ignore_backoff: bool = False) -> Delivery:
+                  ignore_backoff: bool = False,
+                  max_backoff: dt.timedelta = outbox.MAX_BACKOFF) -> Delivery:
     """Deliver up to `limit` due outbox rows in one bulk call; postpone them on failure.
 
     The record is read when it is delivered, so a row always sends the
@@ -60,7 +61,7 @@ def deliver_batch(db: Database, backend: SearchBackend, *, limit: int = BATCH,
             if gone:
                 backend.delete(gone)
         except SearchUnavailable as exc:
-            due = outbox.postpone(session, rows, exc.message)
+            due = outbox.postpone(session, rows, exc.message, max_backoff=max_backoff)
             log.warning("index delivery of %d changes failed, next try %s: %s",
                         len(rows), due.isoformat(), exc.message)
             return Delivery(failed=len(rows), error=exc.message, next_due=due)
@@ -86,17 +87,19 @@ def deliver_all(db: Database, backend: SearchBackend, *, ignore_backoff: bool = 
 class OutboxWorker:
     """Delivers the outbox until stopped; polls when idle, backs off when failing."""
 
-    def __init__(self, db: Database, backend: SearchBackend, *, poll_seconds: float = 1.0) -> None:
+    def __init__(self, db: Database, backend: SearchBackend, *, poll_seconds: float = 1.0,
+                 max_backoff: dt.timedelta = outbox.MAX_BACKOFF) -> None:
         self.db = db
         self.backend = backend
         self.poll_seconds = poll_seconds
+        self.max_backoff = max_backoff
         self.stopping = threading.Event()
 
     def run(self) -> None:
         """Loop until `stop()`."""
         while not self.stopping.is_set():
             try:
-                result = deliver_batch(self.db, self.backend)
+                result = deliver_batch(self.db, self.backend, max_backoff=self.max_backoff)
             except OperationalError as exc:  # the database itself is restarting
                 log.warning("outbox: database unavailable: %s", exc)
                 self.stopping.wait(self.poll_seconds)

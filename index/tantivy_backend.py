@@ -72,7 +72,7 @@ class TantivyBackend:
         with self._lock:
             writer = self._writer()
             for doc in docs:
-                writer.delete_documents_by_term("record_id", doc.record_id)
+                self._delete_id(writer, doc.record_id)
                 writer.add_document(self._document(doc))
             writer.commit()
             writer.wait_merging_threads()
@@ -83,10 +83,16 @@ class TantivyBackend:
         with self._lock:
             writer = self._writer()
             for record_id in record_ids:
-                writer.delete_documents_by_term("record_id", record_id)
+                self._delete_id(writer, record_id)
             writer.commit()
             writer.wait_merging_threads()
             self.index.reload()
+
+    def _delete_id(self, writer: tantivy.IndexWriter, record_id: int) -> None:
+        # delete_documents_by_term turns a Python int into an i64 term, which never
+        # matches the u64 record_id field: upserts left duplicates (issue 5, outbox).
+        writer.delete_documents_by_query(
+            tantivy.Query.term_query(self.schema, "record_id", record_id))
 
     def clear(self) -> None:
         """Remove every document."""

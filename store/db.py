@@ -48,6 +48,10 @@ def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision (idempotent)."""
     config = alembic_config(engine)
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # The app and the worker start together (docker-compose): one migrates,
+            # the other waits for it instead of racing to create the same tables.
+            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(47110815)")
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

@@ -76,15 +76,16 @@ def acknowledge(session: Session, rows: list[IndexOutbox]) -> None:
         session.execute(delete(IndexOutbox).where(IndexOutbox.id.in_([r.id for r in rows])))
 
 
-def postpone(session: Session, rows: list[IndexOutbox], error: str,
-             *, now: dt.datetime | None = None) -> dt.datetime:
+def postpone(session: Session, rows: list[IndexOutbox], error: str, *,
+             now: dt.datetime | None = None, max_backoff: dt.timedelta = MAX_BACKOFF
+             ) -> dt.datetime:
     """Not delivered: count the attempt, keep the error, back off exponentially.
 
-    Returns when the rows are due again (1 s, 2 s, 4 s, … at most 5 minutes).
+    Returns when the rows are due again (1 s, 2 s, 4 s, … at most `max_backoff`).
     """
     now = now or utcnow()
     attempts = max((r.attempts for r in rows), default=0) + 1
-    delay = min(MAX_BACKOFF, dt.timedelta(seconds=2 ** min(attempts - 1, 16)))
+    delay = min(max_backoff, dt.timedelta(seconds=2 ** min(attempts - 1, 16)))
     due = now + delay
     session.execute(update(IndexOutbox).where(IndexOutbox.id.in_([r.id for r in rows]))
                     .values(attempts=IndexOutbox.attempts + 1, not_before=due,
