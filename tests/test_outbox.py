@@ -138,3 +138,25 @@ def test_kill_opensearch_while_ingesting_1000_records(tmp_path, own_node):
                         SearchRequest(query="", clearance=Secrecy.top_secret, limit=1))
     assert everything.total == 1000 and everything.degraded == ""
     archive.close()
+
+
+def test_web_search_shows_a_degraded_banner_while_the_backend_is_down(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from servers import free_port
+    from web.app import create_app
+    from web_support import PASSWORD, open_archive
+
+    archive = open_archive(tmp_path / "home", search="opensearch",
+                           opensearch_url=f"http://127.0.0.1:{free_port()}")
+    try:
+        with TestClient(create_app(archive), follow_redirects=False) as client:
+            signed_in = client.post("/login", data={"username": "reader", "password": PASSWORD})
+            assert signed_in.status_code == 303
+            page = client.get("/", params={"q": "ประชุม"})
+            assert page.status_code == 200
+            assert 'id="search-degraded"' in page.text and "degraded" in page.text
+            api = client.get("/api/search", params={"q": "ประชุม"}).json()
+            assert api["total"] == 0 and "degraded" in api["degraded"]
+    finally:
+        archive.close()
