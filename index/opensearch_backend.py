@@ -113,7 +113,7 @@ class OpenSearchBackend:
         body: list[dict[str, Any]] = []
         for doc in docs:
             action: dict[str, Any] = {"_index": self.target, "_id": str(doc.record_id)}
-            if doc.version:
+            if doc.version and self.target == self.alias:  # a new index has nothing older
                 action.update(version=doc.version, version_type="external_gte")
             body.append({"index": action})
             body.append(self._source(doc))
@@ -128,7 +128,8 @@ class OpenSearchBackend:
 
     def _bulk(self, body: list[dict[str, Any]]) -> None:
         with unavailable_as_ours():
-            result = self.client.bulk(body=body, refresh=True)
+            # While rebuilding, the new index is refreshed once, when it goes live.
+            result = self.client.bulk(body=body, refresh=self.target == self.alias)
         if not result.get("errors"):
             return
         for item in result["items"]:

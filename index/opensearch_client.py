@@ -30,7 +30,7 @@ def connect(settings: Settings) -> OpenSearch:
     tls = any(h.startswith("https://") for h in hosts)
     options: dict[str, object] = {
         "hosts": hosts, "http_auth": auth, "timeout": settings.opensearch_timeout,
-        "max_retries": 0, "retry_on_timeout": False, "http_compress": True,
+        "max_retries": 0, "retry_on_timeout": False,
         "pool_maxsize": 16,  # the web workers' threads and the outbox thread share it
     }
     if tls:

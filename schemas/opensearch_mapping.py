@@ -53,7 +53,7 @@ def mappings() -> dict[str, Any]:
             "words": _tokens(),
             "subject_words": _tokens(),
             "grams": _tokens(),
-            "text": {"type": "text", "analyzer": "thai_folded", "index_options": "offsets"},
+            "text": {"type": "text", "analyzer": "thai_folded"},
             "number_key": keyword,
             "kind": keyword,
             "secrecy": keyword,

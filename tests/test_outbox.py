@@ -160,3 +160,32 @@ def test_web_search_shows_a_degraded_banner_while_the_backend_is_down(tmp_path):
             assert api["total"] == 0 and "degraded" in api["degraded"]
     finally:
         archive.close()
+
+
+@pytest.mark.opensearch
+def test_reindex_swaps_a_new_index_in_with_no_downtime(archive, opensearch_node):
+    from index.sync import reindex
+
+    ids = [add_record(archive, subject=f"ขอเชิญประชุมครั้งที่ {n}") for n in range(3)]
+    backend = OpenSearchBackend(Settings(home=archive.settings.home, search="opensearch",
+                                         opensearch_url=opensearch_node.url,
+                                         opensearch_index="swap"))
+    assert reindex(archive.db, backend) == 3
+    first = set(backend.client.indices.get_alias(name="swap"))
+
+    seen_during: list[int] = []
+
+    def edit_meanwhile(done: int, total: int) -> None:
+        # While the new index fills, the live one still answers in full, and an
+        # edit made now (after its record was copied) must reach the new index.
+        seen_during.append(backend.search(SearchRequest(query="ประชุม")).total)
+        with archive.db.session() as session:
+            edit_record(session, ids[0], {"subject": "ขอเชิญประชุมลูกเสือ"}, actor="t")
+
+    assert reindex(archive.db, backend, progress=edit_meanwhile) == 3
+    second = set(backend.client.indices.get_alias(name="swap"))
+    assert seen_during == [3]
+    assert len(second) == 1 and second != first  # a new versioned index behind the alias
+    assert not backend.client.indices.exists(index=list(first))  # the old one is gone
+    assert [h.record_id for h in backend.search(SearchRequest(query="ลูกเสือ")).hits] == [ids[0]]
+    assert backend.count() == 3
