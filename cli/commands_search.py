@@ -38,6 +38,8 @@ def search(
                             limit=limit, sort=sort)
     response = run_search(archive.db, archive.backend, request)
     archive.close()
+    if response.degraded:
+        err.print(f"[yellow]{response.degraded}[/yellow]")
     if as_json:
         emit_json(response.as_json())
         return

@@ -37,9 +37,11 @@ def serve(
     port: int = typer.Option(8000),
 ) -> None:
     """เปิดเว็บ (serve the web UI)."""
+    from cli.commands_index import start_outbox_thread
     from ingest.runner import Runner
 
     archive = Archive.open(settings())
+    start_outbox_thread(archive)  # keeps the index in step with the store (issue 5)
     Runner(archive).run()  # finish jobs a crash or restart left in the queue
     serve_archive(archive, host, port)
 

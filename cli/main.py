@@ -56,3 +56,4 @@ from cli import commands_archive, commands_search  # noqa: E402,F401,I001
 from cli import commands_serve, commands_users  # noqa: E402,F401,I001
 from cli import commands_retention  # noqa: E402,F401,I001
 from cli import commands_lending  # noqa: E402,F401,I001
+from cli import commands_index  # noqa: E402,F401,I001

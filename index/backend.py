@@ -7,6 +7,7 @@ no hit, count, facet value or suggestion above it can come back.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -30,6 +31,8 @@ class IndexDoc:
     sender: str
     status: str
     date: dt.date | None
+    text: str = ""  # the readable text, for backends that highlight themselves (issue 5)
+    version: int = 0  # the record's version: a backend MAY refuse to replace a newer one
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,7 @@ class IndexHit:
 
     record_id: int
     score: float
+    snippet: str = ""  # HTML with <mark>, when the backend highlights (issue 5)
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,8 @@ class SearchBackend(Protocol):
     """A search index of records.
 
     Implementations MUST filter by `request.clearance` inside `search`;
+    MUST raise `schemas.errors.SearchUnavailable` when their service cannot be
+    reached, so that the outbox retries and search reports it is degraded;
     MUST treat Thai and Arabic digits alike (the analysis module folds them);
     SHOULD return facet counts for every name in FACET_FIELDS.
     """
@@ -95,3 +101,14 @@ class SearchBackend(Protocol):
 
     def clear(self) -> None:
         """Remove every document (before a rebuild); MUST drop their data from disk too."""
+
+
+@runtime_checkable
+class Rebuildable(Protocol):
+    """A backend that can rebuild beside the live index and swap with no downtime (issue 5)."""
+
+    def rebuild(self) -> AbstractContextManager[SearchBackend]:
+        """A backend writing into a new, empty index; made live when the block ends cleanly.
+
+        Raises `schemas.errors.SearchUnavailable` when the service cannot be reached.
+        """

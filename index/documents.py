@@ -29,4 +29,6 @@ def index_doc(record: Record) -> IndexDoc:
         sender=(record.from_org or "").strip(),
         status=str(getattr(record.status, "value", record.status)),
         date=record.date,
+        text=searchable,
+        version=record.version or 0,
     )

@@ -10,9 +10,16 @@ from sqlalchemy import select
 from index.backend import FacetValue, SearchBackend, SearchRequest
 from index.highlight import snippet
 from index.query import parse
+from schemas.errors import SearchUnavailable
 from schemas.tables import Record
 from store.db import Database
+from store.outbox import failing_changes
 from store.records import visible
+
+
+DOWN = "ระบบค้นหาไม่ตอบสนอง ผลการค้นหาอาจไม่ครบ (search is degraded: {reason})"
+BEHIND = ("ดัชนีค้นหายังรับการแก้ไขไม่ครบ {count} รายการ ผลการค้นหาอาจไม่เป็นปัจจุบัน "
+          "(search is degraded: {count} changes waiting for the index)")
 
 
 @dataclass
@@ -46,17 +53,29 @@ class SearchResponse:
     total: int
     hits: list[Hit]
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    degraded: str = ""  # why results may be missing or stale (issue 5); "" when healthy
 
     def as_json(self) -> dict[str, object]:
-        """The CLI/API JSON contract: {total, hits, facets}."""
-        return {"total": self.total, "hits": [hit.as_json() for hit in self.hits],
-                "facets": {name: [{"value": v.value, "count": v.count} for v in values]
-                           for name, values in self.facets.items()}}
+        """The CLI/API JSON contract: {total, hits, facets}, plus `degraded` when it is."""
+        out: dict[str, object] = {
+            "total": self.total, "hits": [hit.as_json() for hit in self.hits],
+            "facets": {name: [{"value": v.value, "count": v.count} for v in values]
+                       for name, values in self.facets.items()}}
+        if self.degraded:
+            out["degraded"] = self.degraded
+        return out
 
 
 def search(db: Database, backend: SearchBackend, request: SearchRequest) -> SearchResponse:
-    """Run a search: the backend ranks within clearance, the store supplies what is shown."""
-    result = backend.search(request)
+    """Run a search: the backend ranks within clearance, the store supplies what is shown.
+
+    When the backend is down the answer is empty and says it is degraded;
+    when changes are waiting for a backend that failed, it says the index is behind.
+    """
+    try:
+        result = backend.search(request)
+    except SearchUnavailable as exc:
+        return SearchResponse(0, [], {}, degraded=DOWN.format(reason=exc.message))
     ids = [hit.record_id for hit in result.hits]
     terms = parse(request.query).highlight_terms()
     with db.session() as session:
@@ -66,11 +85,13 @@ def search(db: Database, backend: SearchBackend, request: SearchRequest) -> Sear
             record = rows.get(index_hit.record_id)
             if record is None or not visible(record, request.clearance):
                 continue  # defence in depth: the backend already filtered by clearance
-            hits.append(_hit(record, index_hit.score, terms))
-    return SearchResponse(result.total, hits, result.facets)
+            hits.append(_hit(record, index_hit.score, terms, index_hit.snippet))
+        waiting = failing_changes(session)
+    degraded = BEHIND.format(count=waiting) if waiting else ""
+    return SearchResponse(result.total, hits, result.facets, degraded=degraded)
 
 
-def _hit(record: Record, score: float, terms: list[str]) -> Hit:
+def _hit(record: Record, score: float, terms: list[str], highlighted: str = "") -> Hit:
     file = record.file
     return Hit(
         record_id=record.id,
@@ -84,5 +105,5 @@ def _hit(record: Record, score: float, terms: list[str]) -> Hit:
         urgency=record.urgency,
         status=str(getattr(record.status, "value", record.status)),
         score=score,
-        snippet=snippet(record.text or record.subject or "", terms),
+        snippet=highlighted or snippet(record.text or record.subject or "", terms),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from index.backend import SearchBackend
-from index.tantivy_backend import TantivyBackend
+from index.backends import open_backend
 from schemas.settings import Settings
 from store.blobs import BlobStore
 from store.db import Database
@@ -26,7 +26,7 @@ class Archive:
         settings.home.mkdir(parents=True, exist_ok=True)
         db = Database(settings)
         db.migrate()
-        return cls(settings, db, BlobStore(settings.blob_dir), TantivyBackend(settings.index_dir))
+        return cls(settings, db, BlobStore(settings.blob_dir), open_backend(settings))
 
     def close(self) -> None:
         """Release the database connections."""

@@ -76,3 +76,12 @@ class RecordsOnLoan(SarabanError):
     def __init__(self, message: str, record_ids: set[int], detail: str = "") -> None:
         super().__init__(message, detail)
         self.record_ids = set(record_ids)
+class SearchUnavailable(SarabanError):
+    """The search backend cannot be reached or refused the request (issue 5).
+
+    Intake and edits go on (the outbox keeps the changes); search reports
+    that it is degraded until the backend is back.
+    """
+
+    exit_code = 7
+    http_status = 503

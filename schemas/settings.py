@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -55,6 +56,32 @@ class Settings(BaseSettings):
     )
     office_name: str = Field(
         default="สำนักงานเขตพื้นที่การศึกษา", description="The office shown in headers."
+    )
+    search: Literal["embedded", "opensearch"] = Field(
+        default="embedded",
+        description="Search backend: embedded (Tantivy in HOME/index) or opensearch.",
+    )
+    opensearch_url: str = Field(
+        default="http://127.0.0.1:9200",
+        description="OpenSearch endpoint(s), comma-separated, when SEARCH=opensearch.",
+    )
+    opensearch_user: str = Field(default="", description="OpenSearch user (security plugin).")
+    opensearch_password: str = Field(default="", description="OpenSearch password.")
+    opensearch_verify_tls: bool = Field(
+        default=True, description="Check the OpenSearch server's TLS certificate."
+    )
+    opensearch_ca_file: Path | None = Field(
+        default=None, description="CA certificate (PEM) that signed the OpenSearch certificate."
+    )
+    opensearch_index: str = Field(
+        default="saraban-records",
+        pattern=r"^[a-z][a-z0-9_-]{0,80}$",
+        description="Alias searched and written; versioned indices are named ALIAS-v*.",
+    )
+    opensearch_shards: int = Field(default=1, ge=1, le=64, description="Primary shards.")
+    opensearch_replicas: int = Field(default=0, ge=0, le=8, description="Replicas per shard.")
+    opensearch_timeout: float = Field(
+        default=10.0, gt=0, description="Seconds one OpenSearch request may take."
     )
 
     @field_validator("home")

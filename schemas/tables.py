@@ -1,4 +1,4 @@
-"""SQLAlchemy tables: records, files, audit events, ingest jobs, users."""
+"""SQLAlchemy tables: records, files, audit events, ingest jobs, users, the index outbox."""
 
 from __future__ import annotations
 
@@ -432,3 +432,22 @@ class LoanClaim(Base):
     record_id: Mapped[int | None] = mapped_column(ForeignKey("records.id"), unique=True)
 
     __table_args__ = (Index("ix_loan_claims_loan", "loan_id"),)
+class IndexOutbox(Base):
+    """A record change the search index has not received yet (issue 5).
+
+    Written in the same transaction as the change (store.outbox); removed
+    once a worker has delivered it to the index backend. A failed delivery
+    stays, with `attempts`, `last_error` and the earliest next try.
+    """
+
+    __tablename__ = "index_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(10), default="upsert")  # upsert | delete
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[dt.datetime | None] = mapped_column()
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (Index("ix_index_outbox_record", "record_id"),)

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from schemas.settings import Settings
+from store.outbox import install_hook
 
 
 def make_engine(settings: Settings) -> Engine:
@@ -22,7 +23,8 @@ def make_engine(settings: Settings) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # PostgreSQL (issue 5): several web workers and a worker process share it.
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -46,6 +48,10 @@ def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision (idempotent)."""
     config = alembic_config(engine)
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # The app and the worker start together (docker-compose): one migrates,
+            # the other waits for it instead of racing to create the same tables.
+            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(47110815)")
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
@@ -57,6 +63,7 @@ class Database:
         self.settings = settings
         self.engine = make_engine(settings)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        install_hook(self._sessions)  # every record change queues an index outbox row
 
     def migrate(self) -> None:
         """Create or upgrade the schema."""

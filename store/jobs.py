@@ -38,7 +38,10 @@ def claim_next(session: Session, lease: dt.timedelta, *, batch: str | None = Non
         IngestJob.status == JobStatus.queued,
         (IngestJob.status == JobStatus.running) & (IngestJob.lease_until < now),
     )
-    query = select(IngestJob.id).where(runnable, IngestJob.attempts < MAX_ATTEMPTS)
+    # SKIP LOCKED (PostgreSQL) lets concurrent workers pass over rows another
+    # is claiming; the conditional UPDATE below stays the guarantee on SQLite.
+    query = (select(IngestJob.id).where(runnable, IngestJob.attempts < MAX_ATTEMPTS)
+             .with_for_update(skip_locked=True))
     if batch is not None:
         query = query.where(IngestJob.batch == batch)
     for job_id in session.scalars(query.order_by(IngestJob.id).limit(8)).all():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,47 @@ from ingest.archive import Archive  # noqa: E402
 from schemas.enums import RecordStatus, Secrecy  # noqa: E402
 from schemas.settings import Settings  # noqa: E402
 from schemas.tables import Record, StoredFile  # noqa: E402
+from servers import OpenSearchNode, Postgres, ServerUnavailable, server_root  # noqa: E402
+
+SERVER_MARKERS = {"postgres_server": "postgres", "opensearch_node": "opensearch"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that uses a real server, so `-m "not opensearch"` can leave it out."""
+    for item in items:
+        for fixture, marker in SERVER_MARKERS.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(getattr(pytest.mark, marker))
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[Postgres]:
+    """A real PostgreSQL 15 on loopback for the whole session (issue 5)."""
+    root = server_root("postgres")
+    server = Postgres(root)
+    try:
+        server.start()
+    except ServerUnavailable as exc:
+        server.stop()
+        pytest.fail(str(exc))
+    yield server
+    server.stop()
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def opensearch_node() -> Iterator[OpenSearchNode]:
+    """A real single-node OpenSearch on loopback for the whole session (issue 5)."""
+    root = server_root("opensearch")
+    node = OpenSearchNode(root)
+    try:
+        node.start()
+    except ServerUnavailable as exc:
+        node.stop()
+        pytest.fail(str(exc))
+    yield node
+    node.stop()
+    shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture

@@ -139,3 +139,17 @@ def test_unread_and_failed_files_are_guarded_as_top_secret(archive, tmp_path):
         sync_pending(archive.db, archive.backend)
         assert record_id not in _ids(archive, "แผนงาน", clearance=Secrecy.secret)[0]
         assert record_id in _ids(archive, "แผนงาน", clearance=Secrecy.top_secret)[0]
+
+
+def test_upsert_replaces_and_delete_removes(archive, corpus):
+    from index.documents import index_doc
+    from schemas.tables import Record
+
+    with archive.db.session() as session:
+        doc = index_doc(session.get(Record, corpus["building"]))
+    before = archive.backend.count()
+    archive.backend.upsert([doc])
+    archive.backend.upsert([doc])
+    assert archive.backend.count() == before  # replaced, not duplicated
+    archive.backend.delete([corpus["building"]])
+    assert archive.backend.count() == before - 1

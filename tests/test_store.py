@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 
 from schemas.enums import JobStatus, Role, Secrecy
 from schemas.errors import SarabanError
+from schemas.settings import Settings
 from schemas.tables import Base, IngestJob, User
 from store import jobs
 from store.audit import events_for, record_event
@@ -20,6 +21,15 @@ from store.blobs import BlobStore, sha256_of
 from store.db import Database
 from store.records import intake_file
 from store.users import add_user, authenticate
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def settings(request, tmp_path: Path) -> Settings:
+    """Every store test runs on the embedded SQLite and on a real PostgreSQL."""
+    url = None
+    if request.param == "postgres":
+        url = request.getfixturevalue("postgres_server").new_database("store")
+    return Settings(home=tmp_path / "home", ocr_workers=2, database_url=url)
 
 
 def test_migrations_match_the_models(archive):
@@ -30,6 +40,8 @@ def test_migrations_match_the_models(archive):
 
 def test_migrate_is_idempotent_and_sqlite_uses_wal(archive):
     archive.db.migrate()
+    if archive.db.engine.dialect.name != "sqlite":
+        pytest.skip("WAL and PRAGMAs are SQLite's")
     with archive.db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
@@ -138,3 +150,64 @@ def test_a_job_whose_worker_died_is_claimed_again(archive, tmp_path: Path):
         jobs.finish(session, again)
     with archive.db.session() as session:
         assert jobs.counts(session)[JobStatus.done.value] == 1
+
+
+def test_concurrent_workers_claim_each_job_once_and_lose_no_edit(archive, tmp_path: Path):
+    """Several web/ingest workers at once (issue 5): SKIP LOCKED claims, row-locked edits."""
+    import threading
+
+    from schemas.tables import AuditEvent, IndexOutbox, Record
+    from store.records import edit_record
+
+    job_ids = [_queue_one(archive, tmp_path, f"letter {i}".encode() * (i + 1)) for i in range(24)]
+    with archive.db.session() as session:
+        target = session.scalar(select(Record.id).order_by(Record.id).limit(1))
+    threads, edits_each = 4, 8
+    claimed: list[int] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+    start = threading.Barrier(threads)
+
+    def worker(n: int) -> None:
+        db = Database(archive.settings)  # its own pool, as a separate web worker has
+        try:
+            start.wait()
+            for i in range(edits_each):
+                with db.session() as session:
+                    job = jobs.claim_next(session, dt.timedelta(minutes=5))
+                    if job is not None:
+                        with lock:
+                            claimed.append(job.id)
+                        jobs.finish(session, job)
+                with db.session() as session:
+                    edit_record(session, target, {"subject": f"แก้ไขโดย {n} ครั้งที่ {i}"},
+                                actor=f"w{n}")
+            while True:
+                with db.session() as session:
+                    job = jobs.claim_next(session, dt.timedelta(minutes=5))
+                    if job is None:
+                        break
+                    with lock:
+                        claimed.append(job.id)
+                    jobs.finish(session, job)
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            db.dispose()
+
+    pool = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    assert errors == []
+    assert sorted(claimed) == sorted(job_ids)  # every job once, none twice
+    with archive.db.session() as session:
+        assert jobs.counts(session)[JobStatus.done.value] == len(job_ids)
+        record = session.get(Record, target)
+        assert record.version == 1 + threads * edits_each  # no edit lost
+        edits = session.scalars(select(AuditEvent).where(AuditEvent.action == "record.edit",
+                                                         AuditEvent.record_id == target)).all()
+        assert len(edits) == threads * edits_each
+        queued = session.scalars(select(IndexOutbox).where(IndexOutbox.record_id == target)).all()
+        assert len(queued) == 1 + threads * edits_each  # intake + every edit, for the index

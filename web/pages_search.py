@@ -152,5 +152,6 @@ def search_page(request: Request, user: CurrentUser, archive: ArchiveDep,
         "prev_url": search_url(q, filters, sort, page - 1) if page > 1 else None,
         "next_url": search_url(q, filters, sort, page + 1) if page < last else None,
         "clear_url": search_url(q, {}, sort),
+        "degraded": response.degraded,  # issue 5: the index is unreachable or behind
     }
     return renderer.page(request, "search.html", context)
