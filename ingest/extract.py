@@ -67,6 +67,17 @@ def _letter_spaced(line: str) -> bool:
     return len(tokens) >= 4 and len(singles) >= 0.6 * len(tokens)
 
 
+# A label that OCR glued to its value once letter spacing was closed:
+# ``ที่ศธ 0418/1``, ``เรื่องการ…``, ``เรียนนาย…`` (not ``เรียนมาเพื่อ``), ``วันที่23``.
+_LABEL_GLUED_RE = re.compile(
+    r"^((?:ที่|ที|ทึ่|ที้)(?=[ก-ฮ]{1,4}\.?\s?[0-9๐-๙])"
+    r"|(?:เรื่อง|เรือง|เรอง)(?=[ก-๙])"
+    r"|เรียน(?=[ก-๙])(?!มา)"
+    r"|(?:อ้างถึง|สิ่งที่ส่งมาด้วย|ส่วนราชการ|สำเนาเรียน)(?=[ก-๙])"
+    r"|.*?วันที่(?=[0-9๐-๙]))"
+)
+
+
 def _prepare(text: str) -> str:
     """Clean OCR text the way the pipeline does before extraction.
 
@@ -81,7 +92,7 @@ def _prepare(text: str) -> str:
     """
     text = nfc(text).replace("\r\n", "\n").replace("\r", "\n")
     lines = [_SPACED_PAIR_RE.sub("", ln) if _letter_spaced(ln) else ln for ln in text.split("\n")]
-    return "\n".join(line.rstrip(" \t") for line in lines)
+    return "\n".join(_LABEL_GLUED_RE.sub(r"\1 ", line.rstrip(" \t")) for line in lines)
 
 
 def _title_confidence(line: str, title: str) -> float:
