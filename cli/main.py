@@ -51,4 +51,5 @@ def emit_json(obj: object) -> None:
     sys.stdout.flush()
 
 
-from cli import commands_archive, commands_search, commands_serve, commands_users  # noqa: E402,F401,I001
+from cli import commands_archive, commands_lending, commands_search  # noqa: E402,F401,I001
+from cli import commands_retention, commands_serve, commands_users  # noqa: E402,F401,I001

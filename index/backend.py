@@ -90,5 +90,8 @@ class SearchBackend(Protocol):
     def count(self) -> int:
         """Number of documents in the index."""
 
+    def contains(self, record_id: int) -> bool:
+        """Whether a live document for `record_id` is in the index (destruction checks it)."""
+
     def clear(self) -> None:
-        """Remove every document (before a rebuild)."""
+        """Remove every document (before a rebuild); MUST drop their data from disk too."""

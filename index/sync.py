@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from index.backend import SearchBackend
 from index.documents import index_doc
+from schemas.enums import RecordStatus
 from schemas.tables import Record
 from store.db import Database
 
@@ -20,7 +21,12 @@ def _index_batch(session: Session, backend: SearchBackend, records: list[Record]
 
     A record edited meanwhile keeps its newer version and stays pending.
     """
-    backend.upsert([index_doc(record) for record in records])
+    live = [record for record in records if record.status != RecordStatus.destroyed]
+    backend.upsert([index_doc(record) for record in live])
+    # A destroyed record (issue #6) leaves the index for good; its tombstone is not searchable.
+    gone = [record.id for record in records if record.status == RecordStatus.destroyed]
+    if gone:
+        backend.delete(gone)
     for record in records:
         session.execute(update(Record).where(Record.id == record.id,
                                              Record.version == record.version)

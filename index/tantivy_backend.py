@@ -72,7 +72,7 @@ class TantivyBackend:
         with self._lock:
             writer = self._writer()
             for doc in docs:
-                writer.delete_documents_by_term("record_id", doc.record_id)
+                self._delete_id(writer, doc.record_id)
                 writer.add_document(self._document(doc))
             writer.commit()
             writer.wait_merging_threads()
@@ -83,10 +83,17 @@ class TantivyBackend:
         with self._lock:
             writer = self._writer()
             for record_id in record_ids:
-                writer.delete_documents_by_term("record_id", record_id)
+                self._delete_id(writer, record_id)
             writer.commit()
             writer.wait_merging_threads()
             self.index.reload()
+
+    def _delete_id(self, writer: tantivy.IndexWriter, record_id: int) -> None:
+        # delete_documents_by_term silently matches nothing on an unsigned field in
+        # tantivy-py 0.27 (updates left duplicates, deletes left the document);
+        # a term query on the same field works.
+        writer.delete_documents_by_query(
+            tantivy.Query.term_query(self.schema, "record_id", record_id))
 
     def clear(self) -> None:
         """Remove every document."""
@@ -94,8 +101,22 @@ class TantivyBackend:
             writer = self._writer()
             writer.delete_all_documents()
             writer.commit()
+            writer.garbage_collect_files()  # the old segments' files go from the disk
             writer.wait_merging_threads()
             self.index.reload()
+
+    def contains(self, record_id: int) -> bool:
+        """Whether a live document for `record_id` is in the index."""
+        self.index.reload()
+        query = tantivy.Query.term_query(self.schema, "record_id", record_id)
+        return self.index.searcher().search(query, limit=1).count > 0
+
+    def has_term(self, word: str) -> bool:
+        """Whether any segment file still holds `word` (deleted documents included)."""
+        self.index.reload()
+        searcher = self.index.searcher()
+        return any(term == word for name in ("words", "subject_words", "grams")
+                   for term, _n in searcher.terms_with_prefix(name, word))
 
     def _document(self, doc: IndexDoc) -> tantivy.Document:
         out = tantivy.Document()

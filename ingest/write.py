@@ -8,6 +8,7 @@ from haystack import Document
 
 from schemas.enums import RecordStatus
 from schemas.letter import LetterMetadata
+from retention.classify import assign as assign_retention
 from schemas.tables import Record
 from store.audit import record_event
 from store.blobs import BlobStore
@@ -48,6 +49,7 @@ def write_record(db: Database, blobs: BlobStore, record_id: int, doc: Document) 
         record.warnings = reasons
         record.error = ""
         record.status = RecordStatus.flagged if reasons else RecordStatus.ok
+        assign_retention(session, record)  # the retention class and clock (issue #6)
         record_event(session, "system", "ingest.extracted", record.id,
                      method=record.text_method, status=record.status.value,
                      confidence=meta.confidence)

@@ -86,6 +86,7 @@ class Role(str, Enum):
     reader = "reader"  # searches and reads
     clerk = "clerk"  # also uploads and corrects metadata
     records_officer = "records_officer"  # also runs retention work
+    head = "head"  # head of office: appoints the committee, approves the destruction list
     admin = "admin"  # also manages users and settings
 
 
@@ -105,3 +106,68 @@ class RecordStatus(str, Enum):
     ok = "ok"
     flagged = "flagged"  # stored, but something needs a person's look
     failed = "failed"  # the file could not be read at all
+    destroyed = "destroyed"  # destroyed after the yearly review: a tombstone (ข้อ 65-70)
+
+
+class ClockStart(str, Enum):
+    """When a retention class starts its clock (ข้อ 57; configurable per class)."""
+
+    document_date = "document_date"  # the letter's own date (default)
+    closed = "closed"  # the day the matter was closed
+
+
+class RetentionSource(str, Enum):
+    """Who set a record's retention class or keep-until year."""
+
+    rule = "rule"  # an intake rule (kind, subject words, sender)
+    person = "person"  # a records officer's override
+    committee = "committee"  # the destruction committee kept it until a year
+    archives = "archives"  # the National Archives asked to keep it
+
+
+class ReviewStage(str, Enum):
+    """Steps of the yearly destruction review (ข้อ 65-70), in order."""
+
+    survey = "survey"  # draft list drawn up by the archive
+    committee = "committee"  # committee appointed, deciding rows
+    reported = "reported"  # committee reported to the head
+    approved = "approved"  # the head approved the list
+    sent = "sent"  # sent to the National Archives; 60-day clock running
+    consented = "consented"  # the Archives answered, or consent is deemed
+    destroyed = "destroyed"  # destruction done, report signed
+
+
+class Decision(str, Enum):
+    """A committee's decision on one row of the destruction list."""
+
+    destroy = "destroy"
+    keep = "keep"  # keep until a stated year
+
+
+class TransferList(str, Enum):
+    """Which 20-year list a record goes on (ข้อ 58-59)."""
+
+    handover = "handover"  # บัญชีส่งมอบหนังสือครบ ๒๐ ปี
+    keep_back = "keep_back"  # บัญชีหนังสือครบ ๒๐ ปีที่ขอเก็บเอง
+
+
+class LoanKind(str, Enum):
+    """What a loan lets the borrower do (ข้อ 61–64: outsiders only view or copy in the office)."""
+
+    borrow = "borrow"  # ยืมออกไป
+    view = "view"  # ขอดูในสำนักงาน
+    copy = "copy"  # ขอคัดสำเนาในสำนักงาน
+
+
+class LoanStatus(str, Enum):
+    """Life of a loan: requested → approved → out → returned (or refused / cancelled)."""
+
+    requested = "requested"
+    approved = "approved"
+    out = "out"
+    returned = "returned"
+    refused = "refused"
+    cancelled = "cancelled"
+
+
+OPEN_LOAN_STATUSES = (LoanStatus.requested, LoanStatus.approved, LoanStatus.out)

@@ -48,3 +48,31 @@ class ConfigError(SarabanError):
 
     exit_code = 6
     http_status = 500
+
+
+class LoanConflict(SarabanError):
+    """The file or record already has an open loan (one borrower at a time, ข้อ 61–64)."""
+
+    exit_code = 7
+    http_status = 409
+
+
+class LoanStateError(SarabanError):
+    """A loan step out of order: returning what was never handed out, approving twice."""
+
+    exit_code = 7
+    http_status = 409
+
+
+class RecordsOnLoan(SarabanError):
+    """Records that are on loan may not be destroyed or transferred until they come back.
+
+    `record_ids` names them, so a caller can list or skip them.
+    """
+
+    exit_code = 7
+    http_status = 409
+
+    def __init__(self, message: str, record_ids: set[int], detail: str = "") -> None:
+        super().__init__(message, detail)
+        self.record_ids = set(record_ids)

@@ -84,6 +84,11 @@ class Settings(BaseSettings):
         return self.home / "index"
 
     @property
+    def thumb_dir(self) -> Path:
+        """Cache of rendered page images (by the source file's sha256)."""
+        return self.home / "thumbs"
+
+    @property
     def work_dir(self) -> Path:
         """Scratch space for jobs (per-job folders)."""
         return self.home / "work"

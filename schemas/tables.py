@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     Float,
@@ -17,10 +18,11 @@ from sqlalchemy import (
     String,
     Text,
     func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from schemas.enums import JobStatus, RecordStatus, Role, Secrecy
+from schemas.enums import JobStatus, LoanKind, LoanStatus, RecordStatus, Role, Secrecy
 
 
 def utcnow() -> dt.datetime:
@@ -144,3 +146,289 @@ class User(Base):
     clearance: Mapped[Secrecy] = mapped_column(String(16), default=Secrecy.none)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+# -- retention (issue #6): schedule, clocks, holds, the yearly review, transfer -------------
+
+
+class RetentionClass(Base):
+    """A retention class of the schedule as it stands now (ข้อ 57, configurable)."""
+
+    __tablename__ = "retention_classes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    years: Mapped[int | None] = mapped_column(Integer)  # None: set per record, or permanent
+    permanent: Mapped[bool] = mapped_column(Boolean, default=False)  # ห้ามทำลาย
+    per_record: Mapped[bool] = mapped_column(Boolean, default=False)  # period per law/regulation
+    clock_start: Mapped[str] = mapped_column(String(20), default="document_date")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_by: Mapped[str] = mapped_column(String(100), default="system")
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class RetentionClassVersion(Base):
+    """Every version a class ever had (append-only): who changed it, when and why."""
+
+    __tablename__ = "retention_class_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    years: Mapped[int | None] = mapped_column(Integer)
+    permanent: Mapped[bool] = mapped_column(Boolean, default=False)
+    per_record: Mapped[bool] = mapped_column(Boolean, default=False)
+    clock_start: Mapped[str] = mapped_column(String(20), default="document_date")
+    changed_by: Mapped[str] = mapped_column(String(100))
+    changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (Index("ix_retention_class_versions_code", "code", "version", unique=True),)
+
+
+class RecordRetention(Base):
+    """A record's retention clock: class, keep-until year (BE) or ห้ามทำลาย, provenance.
+
+    After destruction the row is part of the tombstone (class, batch, date destroyed).
+    """
+
+    __tablename__ = "record_retention"
+
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), primary_key=True)
+    class_code: Mapped[str] = mapped_column(String(40))
+    keep_until: Mapped[int | None] = mapped_column(Integer)  # BE year; None: permanent or open
+    permanent: Mapped[bool] = mapped_column(Boolean, default=False)
+    fixed_until: Mapped[int | None] = mapped_column(Integer)  # a year set by a person/committee
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)  # when the matter was closed
+    source: Mapped[str] = mapped_column(String(20), default="rule")
+    rule: Mapped[str] = mapped_column(String(100), default="")
+    confidence: Mapped[float] = mapped_column(Float, default=0.0)
+    set_by: Mapped[str] = mapped_column(String(100), default="system")
+    set_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    transferred_on: Mapped[dt.date | None] = mapped_column(Date)
+    destroyed_on: Mapped[dt.date | None] = mapped_column(Date)
+    destruction_batch: Mapped[str | None] = mapped_column(String(40))
+
+    __table_args__ = (Index("ix_record_retention_keep_until", "keep_until"),)
+
+
+class LegalHold(Base):
+    """A legal hold: nothing it covers may be listed for destruction or destroyed."""
+
+    __tablename__ = "legal_holds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reason: Mapped[str] = mapped_column(Text)
+    reference: Mapped[str] = mapped_column(String(200), default="")  # case, audit
+    scope: Mapped[str] = mapped_column(String(20), default="record")  # record|search|range
+    scope_detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    placed_by: Mapped[str] = mapped_column(String(100))
+    placed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class LegalHoldRecord(Base):
+    """One record under one hold; released one by one or with the whole hold."""
+
+    __tablename__ = "legal_hold_records"
+
+    hold_id: Mapped[int] = mapped_column(ForeignKey("legal_holds.id"), primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), primary_key=True)
+    released_at: Mapped[dt.datetime | None] = mapped_column()
+    released_by: Mapped[str | None] = mapped_column(String(100))
+    release_reason: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_legal_hold_records_record", "record_id"),)
+
+
+class RetentionReview(Base):
+    """One yearly destruction review: the records whose keep-until year is `year` (BE)."""
+
+    __tablename__ = "retention_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, unique=True)
+    stage: Mapped[str] = mapped_column(String(20), default="survey")
+    agency: Mapped[str] = mapped_column(String(300), default="")
+    columns: Mapped[list[str]] = mapped_column(JSON, default=list)
+    thai_digits: Mapped[bool] = mapped_column(Boolean, default=False)
+    surveyed_on: Mapped[dt.date] = mapped_column(Date)
+    created_by: Mapped[str] = mapped_column(String(100))
+    reported_on: Mapped[dt.date | None] = mapped_column(Date)
+    approved_on: Mapped[dt.date | None] = mapped_column(Date)
+    approved_by: Mapped[str | None] = mapped_column(String(100))
+    sent_on: Mapped[dt.date | None] = mapped_column(Date)
+    sent_reference: Mapped[str] = mapped_column(String(200), default="")
+    consent: Mapped[str | None] = mapped_column(String(20))  # answered | deemed
+    consent_on: Mapped[dt.date | None] = mapped_column(Date)
+    answer_reference: Mapped[str] = mapped_column(String(200), default="")
+    destroyed_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class ReviewRow(Base):
+    """One row of the destruction request list and what was decided about it."""
+
+    __tablename__ = "retention_review_rows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("retention_reviews.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"))
+    keep_until: Mapped[int | None] = mapped_column(Integer)  # as listed
+    decision: Mapped[str | None] = mapped_column(String(20))  # destroy | keep
+    keep_until_year: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    archives_keep_until: Mapped[int | None] = mapped_column(Integer)
+    archives_reason: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str | None] = mapped_column(String(20))  # destroyed | skipped_hold | ...
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (
+        Index("ix_review_rows_review", "review_id", "seq"),
+        Index("ix_review_rows_record", "record_id"),
+    )
+
+
+class CommitteeMember(Base):
+    """The destruction committee of one review (ข้อ 66): a chair and two members or more."""
+
+    __tablename__ = "retention_committee"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("retention_reviews.id"))
+    role: Mapped[str] = mapped_column(String(20))  # chair | member
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[str] = mapped_column(String(200), default="")
+    level: Mapped[str] = mapped_column(String(40))
+    username: Mapped[str | None] = mapped_column(String(100))
+
+
+class TransferRow(Base):
+    """A record of historical value on a 20-year list (ข้อ 58-59), handover or keep-back."""
+
+    __tablename__ = "retention_transfer_rows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)  # BE year of the list
+    seq: Mapped[int] = mapped_column(Integer)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"))
+    list: Mapped[str] = mapped_column(String(20))  # handover | keep_back
+    reason: Mapped[str] = mapped_column(Text, default="")
+    transferred_on: Mapped[dt.date | None] = mapped_column(Date)
+
+    __table_args__ = (Index("ix_transfer_rows_year", "year", "record_id", unique=True),)
+# ---------- the lending desk (issue 7; ระเบียบงานสารบรรณ ข้อ 61–64) ----------
+
+OPEN_LOAN_SQL = "status IN ('requested', 'approved', 'out')"
+
+
+class Unit(Base):
+    """A unit that keeps paper files (หน่วยงานที่เก็บ), with its head who approves loans.
+
+    The one unit marked ``is_office`` stands for the office itself; its head
+    (the head of office) approves loans of secret records.
+    """
+
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    head_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    is_office: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (
+        Index("uq_units_one_office", "is_office", unique=True,
+              sqlite_where=text("is_office = 1"), postgresql_where=text("is_office")),
+    )
+
+
+class PaperFile(Base):
+    """A paper file (แฟ้ม) in a cabinet: its file code (รหัสแฟ้ม) is on its label."""
+
+    __tablename__ = "paper_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    cabinet: Mapped[str] = mapped_column(String(100), default="")
+    drawer: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Holding(Base):
+    """Where a record's paper original is: in a file, or loose in a cabinet and drawer."""
+
+    __tablename__ = "holdings"
+
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), primary_key=True)
+    file_id: Mapped[int | None] = mapped_column(ForeignKey("paper_files.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    cabinet: Mapped[str] = mapped_column(String(100), default="")
+    drawer: Mapped[str] = mapped_column(String(100), default="")
+
+    __table_args__ = (Index("ix_holdings_file", "file_id"),)
+
+
+class Loan(Base):
+    """One loan of a file or a record: request, approval, hand-out and return.
+
+    A row is one line of the borrowing card (บัตรยืมหนังสือ). The partial
+    unique indexes allow one open loan per item; `LoanClaim` extends that to
+    the records inside a lent file.
+    """
+
+    __tablename__ = "loans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_id: Mapped[int | None] = mapped_column(ForeignKey("paper_files.id"))
+    record_id: Mapped[int | None] = mapped_column(ForeignKey("records.id"))
+    kind: Mapped[LoanKind] = mapped_column(String(10), default=LoanKind.borrow)
+    status: Mapped[LoanStatus] = mapped_column(String(12), default=LoanStatus.requested)
+    borrower_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    outsider_name: Mapped[str] = mapped_column(String(200), default="")
+    outsider_org: Mapped[str] = mapped_column(String(200), default="")
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    due: Mapped[dt.date] = mapped_column(Date)
+    requested_by: Mapped[str] = mapped_column(String(100))
+    requested_on: Mapped[dt.date] = mapped_column(Date)
+    approved_by: Mapped[str | None] = mapped_column(String(100))
+    approved_on: Mapped[dt.date | None] = mapped_column(Date)
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    handed_by: Mapped[str | None] = mapped_column(String(100))
+    lent_on: Mapped[dt.date | None] = mapped_column(Date)
+    returned_by: Mapped[str | None] = mapped_column(String(200))
+    received_by: Mapped[str | None] = mapped_column(String(100))
+    returned_on: Mapped[dt.date | None] = mapped_column(Date)
+    condition: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("(file_id IS NULL) <> (record_id IS NULL)", name="ck_loans_one_item"),
+        Index("uq_loans_open_file", "file_id", unique=True,
+              sqlite_where=text(OPEN_LOAN_SQL), postgresql_where=text(OPEN_LOAN_SQL)),
+        Index("uq_loans_open_record", "record_id", unique=True,
+              sqlite_where=text(OPEN_LOAN_SQL), postgresql_where=text(OPEN_LOAN_SQL)),
+        Index("ix_loans_status_due", "status", "due"),
+        Index("ix_loans_borrower", "borrower_id"),
+    )
+
+
+class LoanClaim(Base):
+    """A physical item an open loan holds: the lent file and each record in it.
+
+    Unique columns make "one borrower at a time" a database rule across
+    levels: a record cannot go out alone while its file is out, nor the file
+    while one of its records is out.
+    """
+
+    __tablename__ = "loan_claims"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loans.id"))
+    file_id: Mapped[int | None] = mapped_column(ForeignKey("paper_files.id"), unique=True)
+    record_id: Mapped[int | None] = mapped_column(ForeignKey("records.id"), unique=True)
+
+    __table_args__ = (Index("ix_loan_claims_loan", "loan_id"),)

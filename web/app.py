@@ -15,7 +15,17 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from ingest.archive import Archive
 from schemas.errors import SarabanError
-from web import api, auth, pages_records, pages_search, pages_upload
+from web import (
+    api,
+    auth,
+    pages_lending,
+    pages_lending_print,
+    pages_records,
+    pages_retention,
+    pages_review,
+    pages_search,
+    pages_upload,
+)
 from web.render import Renderer
 from web.scans import PageRenderer
 
@@ -43,14 +53,15 @@ def create_app(archive: Archive) -> FastAPI:
     app = FastAPI(title="Saraban Archive", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.archive = archive
     app.state.renderer = Renderer(archive.settings)
-    app.state.pages = PageRenderer(archive.settings.home / "thumbs")
+    app.state.pages = PageRenderer(archive.settings.thumb_dir)
     app.state.ingest_threads = {}  # batch -> threading.Thread (tests join them)
     app.state.ingest_lock = threading.Lock()
     app.add_middleware(SessionMiddleware, secret_key=archive.settings.secret_key,
                        session_cookie="saraban_session", max_age=SESSION_HOURS * 3600,
                        same_site="lax", https_only=archive.settings.environment == "production")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, pages_search, pages_records, pages_upload, api):
+    for module in (auth, pages_search, pages_records, pages_upload, pages_retention,
+                   pages_review, pages_lending, pages_lending_print, api):
         app.include_router(module.router)
     _add_error_handlers(app)
 

@@ -13,6 +13,8 @@ from ingest.archive import Archive
 from schemas.enums import Role
 from schemas.errors import PermissionDenied
 from schemas.tables import User
+from retention.desk import reminders_for
+from retention.lending_rules import can_run_desk
 from store.audit import record_event
 from store.users import authenticate
 from web.render import Renderer
@@ -127,13 +129,15 @@ def login(request: Request, archive: ArchiveDep, renderer: RendererDep,
                     "display_name": user.display_name or user.username,
                     "role": str(getattr(user.role, "value", user.role)),
                     "clearance": str(getattr(user.clearance, "value", user.clearance)),
-                    "can_upload": can_upload(user)}
+                    "can_upload": can_upload(user), "can_run_desk": can_run_desk(user)}
+            # Borrowers see their late or nearly due loans as soon as they sign in (issue 7).
+            reminders = len(reminders_for(session, user))
     if user is None:
         return renderer.page(request, "login.html",
                              {"error": WRONG_PASSWORD, "username": username,
                               "next": safe_next(next)}, status_code=401)
     request.session.clear()  # no session fixation: a new session for the signed-in user
-    request.session.update(user=info, csrf=secrets.token_urlsafe(32))
+    request.session.update(user=info, csrf=secrets.token_urlsafe(32), reminders=reminders)
     return RedirectResponse(safe_next(next), status_code=303)
 
 

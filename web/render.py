@@ -22,11 +22,13 @@ STATUS_THAI = {
     "ok": "เรียบร้อย",
     "flagged": "รอตรวจสอบ",
     "failed": "อ่านไม่สำเร็จ",
+    "destroyed": "ทำลายแล้ว",
 }
 ROLE_THAI = {
     "reader": "ผู้อ่าน",
     "clerk": "เจ้าหน้าที่สารบรรณ",
     "records_officer": "เจ้าหน้าที่เก็บรักษา",
+    "head": "หัวหน้าส่วนราชการ",
     "admin": "ผู้ดูแลระบบ",
 }
 CLEARANCE_THAI = {"none": "ทั่วไป", **{s.value: t for s, t in SECRECY_THAI.items() if t}}
