@@ -43,6 +43,7 @@ from ingest.extract_labels import (
 )
 from ingest.extract_org import resolve_org
 from ingest.extract_stamps import read_stamps
+from ingest.receipts import read_receipt_stamps
 from schemas.enums import Kind
 from schemas.letter import LetterMetadata
 from schemas.text import nfc
@@ -255,7 +256,8 @@ def reconcile_number(page: NumberReading | None, line: str | None, kind: Kind | 
 
 
 def extract_letter(text: str, stamp_lines: Sequence[str] = (),
-                   number_line: str | None = None) -> LetterMetadata:
+                   number_line: str | None = None,
+                   stamps: Sequence[Sequence[str]] = ()) -> LetterMetadata:
     """Extract a letter's metadata from its cleaned OCR text.
 
     Args:
@@ -265,6 +267,8 @@ def extract_letter(text: str, stamp_lines: Sequence[str] = (),
             (ocr.stamps); short stamp words are trusted more there.
         number_line: The ที่ line read again on its own (ocr.number_line), used
             when the page reading has a stray leading digit or no number.
+        stamps: Each stamp's lines as the page reader read them apart from
+            the body; receipt stamps among them become ``receipt_stamps``.
 
     Returns:
         The metadata with a confidence per field (``kind``, ``number``,
@@ -310,6 +314,7 @@ def extract_letter(text: str, stamp_lines: Sequence[str] = (),
     if enclosures and head.enclosures:
         confidence["enclosures"] = scaled(head.enclosures.confidence * 0.9, " ".join(enclosures))
     return LetterMetadata(
+        receipt_stamps=read_receipt_stamps(stamps),
         kind=head.kind,
         number=number,
         circular=circular,

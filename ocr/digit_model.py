@@ -36,6 +36,7 @@ class Glyph:
     label: str
     confidence: float
     cluster: Cluster
+    runner_up: str = OTHER  # the second most likely label
 
 
 class DigitModel:
@@ -76,21 +77,28 @@ class DigitModel:
         # Relative size features use the whole token as reference.
         rows = features(context + clusters if context else clusters)
         probs = self.probabilities(rows)[len(context) if context else 0 :]
-        best = probs.argmax(axis=1)
+        order = np.argsort(-probs, axis=1)
         return [
-            Glyph(LABELS[k], float(probs[i, k]), c) for i, (k, c) in enumerate(zip(best, clusters))
+            Glyph(LABELS[order[i, 0]], float(probs[i, order[i, 0]]), c, LABELS[order[i, 1]])
+            for i, c in enumerate(clusters)
         ]
 
     def _maybe_split(self, glyph: Glyph, token: list[Cluster], depth: int = 0) -> list[Glyph]:
         c = glyph.cluster
-        if glyph.confidence >= SPLIT_BELOW or depth >= 2 or c.width < 0.9 * c.height:
+        fused = glyph.label == OTHER and c.width >= 1.1 * c.height
+        if (glyph.confidence >= SPLIT_BELOW and not fused) or depth >= 2 \
+                or c.width < 0.9 * c.height:
             return [glyph]
         parts = split(c)
         if parts is None:
             return [glyph]
         context = [t for t in token if t is not c]
         left, right = self._classify(list(parts), context)
-        if min(left.confidence, right.confidence) <= glyph.confidence:
+        if fused:
+            if OTHER in (left.label, right.label) or min(left.confidence,
+                                                          right.confidence) < SPLIT_BELOW:
+                return [glyph]
+        elif min(left.confidence, right.confidence) <= glyph.confidence:
             return [glyph]
         return [
             *self._maybe_split(left, token, depth + 1),

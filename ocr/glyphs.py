@@ -86,11 +86,20 @@ def segment(gray: np.ndarray) -> list[Cluster]:
 
 
 def _overlaps(group: list[tuple[int, int, int, int, int]], box: tuple) -> bool:
+    """True when `box` is a mark of the group's glyph: it overlaps it in x and
+    is either much shorter (a vowel or tone mark) or lies above or below it.
+    Two full-height glyphs that overlap (kerned digits, ๕๖) stay apart."""
     gx0 = min(b[0] for b in group)
     gx1 = max(b[2] for b in group)
+    gy0 = min(b[1] for b in group)
+    gy1 = max(b[3] for b in group)
     overlap = min(gx1, box[2]) - max(gx0, box[0])
     narrower = min(gx1 - gx0, box[2] - box[0])
-    return overlap > 0.45 * max(narrower, 1)
+    if overlap <= 0.45 * max(narrower, 1):
+        return False
+    h_group, h_box = gy1 - gy0, box[3] - box[1]
+    stacked = box[3] <= gy0 + 0.25 * h_group or box[1] >= gy1 - 0.25 * h_group
+    return stacked or min(h_group, h_box) < 0.6 * max(h_group, h_box)
 
 
 def _cluster(labels: np.ndarray, group: list[tuple[int, int, int, int, int]]) -> Cluster:

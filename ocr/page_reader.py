@@ -30,11 +30,17 @@ from ocr.tesseract import Word, read_words
 #: Characters Tesseract puts where a digit is printed (Thai digits it lacks
 #: come out as other digits or these).
 DIGITISH = re.compile(r"[0-9๐-๙][0-9๐-๙/.:,\-ว]*[0-9๐-๙]|[0-9๐-๙]")
+#: A word that can be part of a digit span: digits and their separators.
+#: ฒ ซ ๆ are what Tesseract's Thai model writes for ๘ ๙ ๗, which it lacks.
+SPAN_WORD = re.compile(r"[0-9๐-๙/.:,\-วฒซๆ]+")
+CONFUSABLE = frozenset("ฒซๆ")
+#: The confidence a span read by the digit model counts with in its line.
+FIXED_CONFIDENCE = 95.0
 #: A digit read below this probability keeps Tesseract's reading.
 MIN_DIGIT_CONFIDENCE = 0.6
-#: Body lines Tesseract reads with a lower mean confidence are junk
-#: (measured: real lines 80–95, specks and signature strokes 40–60).
-MIN_LINE_CONFIDENCE = 66
+#: Body lines whose median word confidence is lower are junk (measured:
+#: real lines 75–95, specks, rules and signature strokes 30–60).
+MIN_LINE_CONFIDENCE = 62
 STRIP_GAP = 40
 COLUMN_GAP = "     "
 BODY_PSM = int(__import__("os").environ.get("SARABAN_BODY_PSM", "4"))  # pixels of paper between stacked stamp crops
@@ -98,13 +104,18 @@ def _lines(words: list[Word]) -> list[str]:
     lines: dict[tuple[int, int, int], list[Word]] = {}
     for word in words:
         lines.setdefault(word.line, []).append(word)
-    out = []
-    for parts in lines.values():
-        if sum(w.confidence for w in parts) / len(parts) < MIN_LINE_CONFIDENCE:
+    out: list[str] = []
+    paragraph = None
+    for key, parts in lines.items():
+        if float(np.median([w.confidence for w in parts])) < MIN_LINE_CONFIDENCE:
             continue
         line = clean_line(_join(sorted(parts, key=lambda w: w.box[0])))
-        if line:
-            out.append(line)
+        if not line:
+            continue
+        if paragraph is not None and key[:2] != paragraph and out and out[-1]:
+            out.append("")  # paragraphs apart, as Tesseract's own text output
+        paragraph = key[:2]
+        out.append(line)
     return out
 
 
@@ -130,24 +141,95 @@ def _join(words: list[Word]) -> str:
 
 
 def _fix_digits(words: list[Word], gray: np.ndarray) -> int:
-    """Replace Tesseract's digit runs with the digit model's reading, in place."""
+    """Read digit spans again with the digit model and replace them, in place.
+
+    A span is a run of neighbouring words on one line made only of digits
+    and their separators (Tesseract cuts ``๐๔๐๔๙/ว๕๖๗๘`` into several words
+    with loose boxes on letter-spaced type): their joint box is cut from the
+    scan and read as one token. A word mixing digits and letters
+    (``เขต1ได้รับ``) is read on its own and only its digit runs are replaced.
+    """
     model = digit_model()
     fixes = 0
-    for index, word in enumerate(words):
-        if not DIGITISH.search(word.text):
+    for span in _digit_spans(words):
+        first = words[span[0]]
+        box = (min(words[i].box[0] for i in span), min(words[i].box[1] for i in span),
+               max(words[i].box[2] for i in span), max(words[i].box[3] for i in span))
+        glyphs = model.read(_crop(gray, box))
+        if len(span) == 1 and not SPAN_WORD.fullmatch(first.text):
+            fixed = merge_digit_runs(first.text, glyphs)
+        else:
+            fixed = _span_text(glyphs)
+        if fixed is None or fixed == "".join(words[i].text for i in span):
             continue
-        glyphs = model.read(_crop(gray, word.box))
-        fixed = merge_digit_runs(word.text, glyphs)
-        if fixed != word.text:
-            words[index] = Word(fixed, word.confidence, word.box, word.line)
-            fixes += 1
+        fixes += 1
+        words[span[0]] = Word(fixed, FIXED_CONFIDENCE, box, first.line)
+        for i in span[1:]:
+            words[i] = Word("", words[i].confidence, words[i].box, words[i].line)
+    words[:] = [w for w in words if w.text]
     return fixes
 
 
+def _digit_spans(words: list[Word]) -> list[list[int]]:
+    """Indexes of words forming digit spans (see `_fix_digits`)."""
+    spans: list[list[int]] = []
+    current: list[int] = []
+    for i, word in enumerate(words):
+        joins = (current and SPAN_WORD.fullmatch(word.text)
+                 and words[current[-1]].line == word.line
+                 and word.box[0] - words[current[-1]].box[2]
+                 < 0.9 * (word.box[3] - word.box[1]))
+        if joins:
+            current.append(i)
+            continue
+        if current:
+            spans.append(current)
+        current = [i] if SPAN_WORD.fullmatch(word.text) or DIGITISH.search(word.text) else []
+    if current:
+        spans.append(current)
+    return [span for span in spans
+            if any(DIGITISH.search(words[i].text) or CONFUSABLE & set(words[i].text)
+                   for i in span)]
+
+
+def _span_text(glyphs: list[Glyph]) -> str | None:
+    """The model's reading of a digit span: letters bled in at its ends are
+    dropped; a doubtful glyph, or a letter inside, keeps Tesseract's reading."""
+    while glyphs and glyphs[0].label == OTHER:
+        glyphs = glyphs[1:]
+    while glyphs and glyphs[-1].label == OTHER:
+        glyphs = glyphs[:-1]
+    # ว belongs only right after the slash of a circular number (/ว๕๐๘);
+    # elsewhere the glyph is the digit the model ranked next (๐ on some type).
+    glyphs = [
+        Glyph(g.runner_up, g.confidence, g.cluster, g.label)
+        if g.label == "ว" and (i == 0 or glyphs[i - 1].label != "/") and g.runner_up in DIGITS
+        else g
+        for i, g in enumerate(glyphs)
+    ]
+    if not glyphs or any(g.label in (OTHER, "ว") and (g.label == OTHER or i == 0)
+                         for i, g in enumerate(glyphs)):
+        return None
+    if min(g.confidence for g in glyphs) < MIN_DIGIT_CONFIDENCE:
+        return None
+    if not any(g.label in DIGITS for g in glyphs):
+        return None
+    height = float(np.median([g.cluster.height for g in glyphs]))
+    out = [glyphs[0].label]
+    for before, glyph in zip(glyphs, glyphs[1:]):
+        if glyph.cluster.x0 - before.cluster.x1 > 0.6 * height:
+            out.append(" ")  # a real space, as in ๐ ๕๔๙๘ ๕๕๑๓
+        out.append(glyph.label)
+    return "".join(out)
+
+
 def _crop(gray: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
+    """The word box with a margin: a little above and below, a quarter of the
+    height at the sides (Tesseract's boxes on spaced type cut glyphs)."""
     x0, y0, x1, y1 = box
     pad = max(2, (y1 - y0) // 6)
-    return gray[max(0, y0 - pad):y1 + pad, max(0, x0 - pad):x1 + pad]
+    side = max(3, (y1 - y0) // 4)
+    return gray[max(0, y0 - pad):y1 + pad, max(0, x0 - side):x1 + side]
 
 
 def merge_digit_runs(text: str, glyphs: list[Glyph]) -> str:

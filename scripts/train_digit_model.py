@@ -149,7 +149,9 @@ def render(rng: random.Random, text: str, family: str):
 
 
 def samples(rng: random.Random, families: tuple[str, ...], n_tokens: int):
-    """Feature rows and label indices for clusters matched one-to-one to glyphs."""
+    """Feature rows and label indices: a cluster that is one glyph gets its
+    label, one that fuses several glyphs is "other" (so the reader tries to
+    split it), pieces of a broken glyph are left out."""
     xs, ys = [], []
     index = {label: i for i, label in enumerate(LABELS)}
     for _ in range(n_tokens):
@@ -159,18 +161,29 @@ def samples(rng: random.Random, families: tuple[str, ...], n_tokens: int):
         crop, ranges = rendered
         clusters = segment(crop)
         scale = WORK_HEIGHT / crop.shape[0]
-        owner = []
+        labels: list[str | None] = []
+        owners: list[list[int]] = []
         for c in clusters:
-            best, overlap = None, 0.0
-            for j, (a, b, _) in enumerate(ranges):
-                o = min(c.x1, b * scale) - max(c.x0, a * scale)
-                if o > overlap:
-                    best, overlap = j, o
-            owner.append(best if overlap > 0.5 * c.width else None)
-        if len(clusters) != len(ranges) or len(set(owner)) != len(owner) or None in owner:
-            continue  # fused or broken glyphs: the reader splits those at run time
-        xs.append(features(clusters))
-        ys.extend(index[ranges[j][2]] for j in owner)
+            covered = [j for j, (a, b, _) in enumerate(ranges)
+                       if min(c.x1, b * scale) - max(c.x0, a * scale) > 0.3 * (b - a) * scale]
+            owners.append(covered)
+        counts: dict[int, int] = {}
+        for covered in owners:
+            for j in covered:
+                counts[j] = counts.get(j, 0) + 1
+        for covered in owners:
+            if len(covered) >= 2:
+                labels.append(OTHER)  # touching glyphs: the reader splits these
+            elif len(covered) == 1 and counts[covered[0]] == 1:
+                labels.append(ranges[covered[0]][2])
+            else:
+                labels.append(None)  # a broken glyph's piece: not a sample
+        keep = [i for i, label in enumerate(labels) if label is not None]
+        if not keep:
+            continue
+        rows = features(clusters)
+        xs.append(rows[keep])
+        ys.extend(index[labels[i]] for i in keep)
     return np.concatenate(xs), np.array(ys, dtype=np.int64)
 
 
