@@ -138,9 +138,9 @@ def evaluate(letters: Path, cache: Path, verbose: bool) -> dict[str, list[bool]]
                 value, want = getattr(got, field), truth.get(field)
                 print(f"  {pdf.stem} {field}: got {value!r} want {want!r}")
         if truth.get("receipt_stamp_number"):
-            receipts.append(any(r.number == truth["receipt_stamp_number"]
-                                for r in got.receipt_stamps))
-            stamp_as_number += _fold(got.number).endswith(truth["receipt_stamp_number"])
+            want = str(truth["receipt_stamp_number"])
+            receipts.append(any(r.number == want for r in got.receipt_stamps))
+            stamp_as_number += _fold(got.number).endswith("/" + want)
         digits = "thai" if truth["thai_digits"] else "arabic"
         print(f"{pdf.stem:10} {digits:6} " + " ".join(row))
     print(f"{'right':17} " + " ".join(f"{sum(v):>4}/{len(v):<2}" for v in marks.values()))

@@ -25,6 +25,7 @@ MODEL_PATH = Path(__file__).parent / "models" / "thai_digits.npz"
 OTHER = "other"
 LABELS: tuple[str, ...] = (*"๐๑๒๓๔๕๖๗๘๙0123456789/.:-,ว", OTHER)
 DIGITS = frozenset("๐๑๒๓๔๕๖๗๘๙0123456789")
+DIGIT_COUNT = 20  # LABELS starts with the Thai, then the Arabic digits
 #: A cluster read below this is tried as two fused glyphs.
 SPLIT_BELOW = 0.8
 
@@ -36,7 +37,8 @@ class Glyph:
     label: str
     confidence: float
     cluster: Cluster
-    runner_up: str = OTHER  # the second most likely label
+    digit: str = ""  # the most likely digit, whatever the label
+    digit_confidence: float = 0.0
 
 
 class DigitModel:
@@ -77,9 +79,11 @@ class DigitModel:
         # Relative size features use the whole token as reference.
         rows = features(context + clusters if context else clusters)
         probs = self.probabilities(rows)[len(context) if context else 0 :]
-        order = np.argsort(-probs, axis=1)
+        best = probs.argmax(axis=1)
+        digit = probs[:, :DIGIT_COUNT].argmax(axis=1)
         return [
-            Glyph(LABELS[order[i, 0]], float(probs[i, order[i, 0]]), c, LABELS[order[i, 1]])
+            Glyph(LABELS[best[i]], float(probs[i, best[i]]), c, LABELS[digit[i]],
+                  float(probs[i, digit[i]]))
             for i, c in enumerate(clusters)
         ]
 

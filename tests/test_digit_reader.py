@@ -24,7 +24,7 @@ def _token(text: str, font: str = "Laksaman", px: int = 44) -> np.ndarray:
     return gray[max(0, rows[0] - 4): rows[-1] + 5]
 
 
-@pytest.mark.parametrize("font", ["Laksaman", "Garuda", "Kinnari", "Umpush"])
+@pytest.mark.parametrize("font", ["Laksaman", "Garuda", "Kinnari", "Norasi"])
 @pytest.mark.parametrize("text", ["๐๔๐๔๙/ว๕๖๗๘", "๒๔๖๗", "04049/508", "๑๘.๓๐"])
 def test_model_reads_thai_and_arabic_digits_the_tesseract_model_lacks(font, text):
     glyphs = digit_model().read(_token(text, font))
@@ -42,8 +42,9 @@ def test_segment_keeps_marks_with_their_consonant():
     assert len(clusters) == 1  # ท with its vowel and tone mark
 
 
-def _glyph(label, confidence=0.99, x=0, runner_up=OTHER):
-    return Glyph(label, confidence, Cluster(x, 0, x + 10, 20, np.ones((20, 10), bool)), runner_up)
+def _glyph(label, confidence=0.99, x=0, digit="๐", digit_confidence=0.0):
+    return Glyph(label, confidence, Cluster(x, 0, x + 10, 20, np.ones((20, 10), bool)), digit,
+                 digit_confidence)
 
 
 def test_span_reading_trims_bled_letters_and_refuses_doubt():
@@ -56,7 +57,7 @@ def test_span_reading_trims_bled_letters_and_refuses_doubt():
 
 
 def test_wa_is_only_the_circular_mark_after_the_slash():
-    glyphs = [_glyph("ว", x=0, runner_up="๐"), _glyph("๔", x=12)]
+    glyphs = [_glyph("ว", x=0, digit="๐", digit_confidence=0.3), _glyph("๔", x=12)]
     assert _span_text(glyphs) == "๐๔"
 
 
@@ -78,7 +79,7 @@ def test_layout_finds_the_receipt_stamp_and_the_emblem():
     kinds = sorted(z.kind for z in zones)
     assert "stamp" in kinds and "graphic" in kinds
     height = page.size[1]
-    assert all(z.y1 < height * 0.5 for z in zones if z.kind == "stamp")
+    assert any(z.kind == "stamp" and z.y1 < height * 0.3 for z in zones)  # the receipt stamp
 
 
 @pytest.mark.slow
