@@ -56,10 +56,11 @@ def pipeline_text(pdf: Path, cache: Path) -> tuple[str, list[str], str | None]:
             result = ocr_pdf(pdf, Path(tmp), OcrmypdfOptions(jobs=1))
         doc = _document(result)
         target.write_text(json.dumps({"text": doc.content, "stamps": doc.meta["stamp_lines"],
-                                     "number_line": doc.meta["number_line"]},
+                                     "number_line": doc.meta["number_line"],
+                                     "stamp_groups": doc.meta["stamps"]},
                                      ensure_ascii=False), encoding="utf-8")
     data = json.loads(target.read_text(encoding="utf-8"))
-    return data["text"], data["stamps"], data["number_line"]
+    return data["text"], data["stamps"], data["number_line"], data.get("stamp_groups", [])
 
 
 def _fold(text: str | None) -> str:
@@ -115,12 +116,14 @@ def evaluate(letters: Path, cache: Path, verbose: bool) -> dict[str, list[bool]]
     marks: dict[str, list[bool]] = {f: [] for f in FIELDS}
     overconfident: list[str] = []
     arabic: dict[str, list[bool]] = {"number": [], "date": []}
+    receipts: list[bool] = []
+    stamp_as_number = 0
     header = f"{'letter':10} {'digits':6} " + " ".join(f"{f[:7]:>7}" for f in FIELDS)
     print(header)
     for pdf in sorted(letters.glob("*/*.pdf")):
         truth = json.loads(pdf.with_suffix(".json").read_text(encoding="utf-8"))
-        text, stamps, number_line = pipeline_text(pdf, cache)
-        got = extract_letter(_prepare(text), stamps, number_line)
+        text, stamps, number_line, groups = pipeline_text(pdf, cache)
+        got = extract_letter(_prepare(text), stamps, number_line, groups)
         row = []
         for field in FIELDS:
             ok = field_right(field, got, truth)
@@ -134,11 +137,17 @@ def evaluate(letters: Path, cache: Path, verbose: bool) -> dict[str, list[bool]]
             if verbose and not ok:
                 value, want = getattr(got, field), truth.get(field)
                 print(f"  {pdf.stem} {field}: got {value!r} want {want!r}")
+        if truth.get("receipt_stamp_number"):
+            want = str(truth["receipt_stamp_number"])
+            receipts.append(any(r.number == want for r in got.receipt_stamps))
+            stamp_as_number += _fold(got.number).endswith("/" + want)
         digits = "thai" if truth["thai_digits"] else "arabic"
         print(f"{pdf.stem:10} {digits:6} " + " ".join(row))
     print(f"{'right':17} " + " ".join(f"{sum(v):>4}/{len(v):<2}" for v in marks.values()))
     for field, oks in arabic.items():
         print(f"{field} on Arabic-digit letters: {sum(oks)}/{len(oks)}")
+    print(f"receipt stamps: {sum(receipts)}/{len(receipts)} stamp numbers read right; "
+          f"stamp number taken for the letter's number: {stamp_as_number}")
     print(f"wrong with confidence >= {CONFIDENT}: {len(overconfident)}")
     for line in overconfident:
         print(f"  {line}")

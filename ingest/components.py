@@ -36,6 +36,7 @@ def _document(result: TextResult) -> Document:
             "seconds": result.seconds,
             "stamp_lines": list(result.stamp_lines),
             "number_line": result.number_line,
+            "stamps": [list(lines) for lines in result.stamps],
         },
     )
 
@@ -97,7 +98,8 @@ class ThaiLetterExtractor:
         out = []
         for doc in documents:
             meta = extract_letter(doc.content or "", doc.meta.get("stamp_lines") or (),
-                                  number_line=doc.meta.get("number_line"))
+                                  number_line=doc.meta.get("number_line"),
+                                  stamps=doc.meta.get("stamps") or ())
             out.append(Document(content=doc.content,
                                 meta={**doc.meta, "letter": meta.model_dump(mode="json")}))
         return {"documents": out}

@@ -43,6 +43,7 @@ from ingest.extract_labels import (
 )
 from ingest.extract_org import resolve_org
 from ingest.extract_stamps import read_stamps
+from ingest.receipts import read_receipt_stamps
 from schemas.enums import Kind
 from schemas.letter import LetterMetadata
 from schemas.text import nfc
@@ -67,6 +68,17 @@ def _letter_spaced(line: str) -> bool:
     return len(tokens) >= 4 and len(singles) >= 0.6 * len(tokens)
 
 
+# A label that OCR glued to its value once letter spacing was closed:
+# ``ที่ศธ 0418/1``, ``เรื่องการ…``, ``เรียนนาย…`` (not ``เรียนมาเพื่อ``), ``วันที่23``.
+_LABEL_GLUED_RE = re.compile(
+    r"^((?:ที่|ที|ทึ่|ที้)(?=[ก-ฮ]{1,4}\.?\s?[0-9๐-๙])"
+    r"|(?:เรื่อง|เรือง|เรอง)(?=[ก-๙])"
+    r"|เรียน(?=[ก-๙])(?!มา)"
+    r"|(?:อ้างถึง|สิ่งที่ส่งมาด้วย|ส่วนราชการ|สำเนาเรียน)(?=[ก-๙])"
+    r"|.*?วันที่(?=[0-9๐-๙]))"
+)
+
+
 def _prepare(text: str) -> str:
     """Clean OCR text the way the pipeline does before extraction.
 
@@ -81,7 +93,7 @@ def _prepare(text: str) -> str:
     """
     text = nfc(text).replace("\r\n", "\n").replace("\r", "\n")
     lines = [_SPACED_PAIR_RE.sub("", ln) if _letter_spaced(ln) else ln for ln in text.split("\n")]
-    return "\n".join(line.rstrip(" \t") for line in lines)
+    return "\n".join(_LABEL_GLUED_RE.sub(r"\1 ", line.rstrip(" \t")) for line in lines)
 
 
 def _title_confidence(line: str, title: str) -> float:
@@ -244,7 +256,8 @@ def reconcile_number(page: NumberReading | None, line: str | None, kind: Kind | 
 
 
 def extract_letter(text: str, stamp_lines: Sequence[str] = (),
-                   number_line: str | None = None) -> LetterMetadata:
+                   number_line: str | None = None,
+                   stamps: Sequence[Sequence[str]] = ()) -> LetterMetadata:
     """Extract a letter's metadata from its cleaned OCR text.
 
     Args:
@@ -254,6 +267,8 @@ def extract_letter(text: str, stamp_lines: Sequence[str] = (),
             (ocr.stamps); short stamp words are trusted more there.
         number_line: The ที่ line read again on its own (ocr.number_line), used
             when the page reading has a stray leading digit or no number.
+        stamps: Each stamp's lines as the page reader read them apart from
+            the body; receipt stamps among them become ``receipt_stamps``.
 
     Returns:
         The metadata with a confidence per field (``kind``, ``number``,
@@ -299,6 +314,7 @@ def extract_letter(text: str, stamp_lines: Sequence[str] = (),
     if enclosures and head.enclosures:
         confidence["enclosures"] = scaled(head.enclosures.confidence * 0.9, " ".join(enclosures))
     return LetterMetadata(
+        receipt_stamps=read_receipt_stamps(stamps),
         kind=head.kind,
         number=number,
         circular=circular,

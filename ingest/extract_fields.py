@@ -84,15 +84,30 @@ def receipt_zone(lines: list[str]) -> set[int]:
     return zone
 
 
+_GLUED_LABEL_RE = re.compile(r"^(?:ที่|ที|ทิ|ทึ)(?=[ก-ฮ]{2,3}$)")
+
+
+def _near_ministry_code(consonants: str) -> str | None:
+    """The one ministry code that starts alike and is at most two edits away
+    (``ศจง`` → ``ศธ``: ธ read as จง on spaced type), else None."""
+    near = [code for code in MINISTRY_CODES
+            if code[0] == consonants[0] and edit_distance(code, consonants, 3) <= 2]
+    return near[0] if len(near) == 1 else None
+
+
 def read_agency(token: str | None, org_hint: str | None) -> tuple[str | None, float]:
     """Read the agency letters before the number: clean, lookalike, or inferred."""
     if token:
+        token = _GLUED_LABEL_RE.sub("", token)  # ทีศธ: the label's letters closed up
         consonants = "".join(_THAI_CONSONANTS_RE.findall(token))
         if thai_count(token) == len(token.replace(".", "")) and 2 <= len(consonants) <= 3:
             if consonants in MINISTRY_CODES or consonants in province_codes():
                 return consonants, 1.0 if consonants == token.replace(".", "") else 0.8
             if consonants in _AGENCY_LOOKALIKES:
                 return _AGENCY_LOOKALIKES[consonants], 0.6
+            near = _near_ministry_code(consonants)
+            if near:
+                return near, 0.55
             return consonants, 0.5
     inferred = agency_for(org_hint)
     return (inferred, 0.45) if inferred else (None, 0.0)

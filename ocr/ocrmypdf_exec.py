@@ -35,6 +35,7 @@ class OcrmypdfOptions:
     force_ocr: bool = False
     pages: str | None = None  # e.g. "2,5" to OCR only those pages
     output_type: str = "pdfa"
+    ocr: bool = True  # False: only the PDF/A conversion (the text is read elsewhere)
 
 
 def run_ocrmypdf(source: Path, output: Path, sidecar: Path, options: OcrmypdfOptions) -> list[str]:
@@ -57,6 +58,8 @@ def run_ocrmypdf(source: Path, output: Path, sidecar: Path, options: OcrmypdfOpt
         args.append("--force-ocr")
     if options.pages:
         args += ["--pages", options.pages]
+    if not options.ocr:
+        args += ["--tesseract-timeout", "0"]
     args += [str(source), str(output)]
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     try:

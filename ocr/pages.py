@@ -52,3 +52,22 @@ def render_pdf_page(path: Path, number: int = 1, *, dpi: int,
         finally:
             document.close()
     return image.convert("RGB")
+
+
+def scan_resolution(path: Path, number: int = 1, default: int = 300) -> int:
+    """The resolution a scanned page was made at: its largest image's pixels
+    per inch of page width (`default` for a page with no image)."""
+    with PDFIUM_LOCK:
+        document = pdfium.PdfDocument(str(path))
+        try:
+            page = document[number - 1]
+            best = 0
+            for obj in page.get_objects(filter=(pdfium.raw.FPDF_PAGEOBJ_IMAGE,), max_depth=2):
+                pixels = obj.get_px_size()[0]
+                left, _, right, _ = obj.get_bounds()
+                if right > left:
+                    best = max(best, round(pixels / ((right - left) / 72)))
+            page.close()
+        finally:
+            document.close()
+    return min(600, max(100, best)) if best else default

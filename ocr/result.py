@@ -22,3 +22,4 @@ class TextResult:
     seconds: float = 0.0
     stamp_lines: list[str] = field(default_factory=list)  # text of the stamp zones (scans)
     number_line: str | None = None  # the ที่ line read again on its own (scans)
+    stamps: list[list[str]] = field(default_factory=list)  # each stamp's lines (scans)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import img2pdf
@@ -10,14 +11,14 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from ocr.clean import clean_thai_text
 from ocr.ocrmypdf_exec import OcrmypdfOptions, run_ocrmypdf
-from ocr.number_line import LINE_DPI, reread_number_line
-from ocr.pages import PdfiumError, render_pdf_page
+from ocr.page_reader import StampReading, read_page
+from ocr.pages import PdfiumError, pdf_page_count, render_pdf_page, scan_resolution
 from ocr.result import TextResult
-from ocr.stamps import ZONE_DPI, stamp_lines
-from schemas.errors import InputFileError
+from schemas.errors import InputFileError, OcrError
 
 A4_WIDTH_INCHES = 8.27
 MAX_PIXELS = 120_000_000  # a 600-dpi A0 page; bigger is a decompression bomb
+MAX_RENDER_SIDE = 7000  # pixels: a 600-dpi A4 page; larger pages are read smaller
 
 
 def image_to_pdf(source: Path, work: Path, max_pages: int) -> Path:
@@ -58,42 +59,57 @@ def _flatten(frame: Image.Image, target: Path) -> Path:
     return target
 
 
-def ocr_pdf(source: Path, work: Path, options: OcrmypdfOptions) -> TextResult:
-    """OCR a PDF; keep its PDF/A and the cleaned sidecar text."""
+def ocr_pdf(source: Path, work: Path, options: OcrmypdfOptions,
+            max_pages: int = 200) -> TextResult:
+    """Read a scanned PDF page by page with `ocr.page_reader`; keep a PDF/A copy.
+
+    Each page is rendered at its scan resolution and read once (layout,
+    Tesseract on the body, the project's digit model, stamps apart). The
+    archival copy is ocrmypdf's PDF/A of the original pages, made without a
+    second OCR (``--tesseract-timeout 0``); if it cannot be made the file is
+    still read and a warning says so.
+    """
     started = time.monotonic()
-    output = work / "archival.pdf"
-    sidecar = work / "sidecar.txt"
-    warnings = run_ocrmypdf(source, output, sidecar, options)
-    raw = sidecar.read_text(encoding="utf-8", errors="replace") if sidecar.exists() else ""
-    stamps, number_line = _second_readings(output if output.exists() else source,
-                                           options.languages)
+    try:
+        count = pdf_page_count(source)
+    except PdfiumError as exc:
+        raise InputFileError("ไฟล์ PDF เสียหายหรืออ่านไม่ได้ (corrupt or unreadable PDF)",
+                             str(exc)) from exc
+    pages: list[str] = []
+    stamps: list[StampReading] = []
+    languages = "tha" if options.languages.startswith("tha") else options.languages
+    wanted = {int(n) for n in options.pages.split(",")} if options.pages else None
+    for number in range(1, min(count, max_pages) + 1):
+        if wanted is not None and number not in wanted:
+            pages.append("")  # read from its own text layer by the caller
+            continue
+        dpi = scan_resolution(source, number)
+        image = render_pdf_page(source, number, dpi=dpi, max_side=MAX_RENDER_SIDE)
+        reading = read_page(image, dpi, languages)
+        pages.append(reading.text)
+        stamps += [stamp for stamp in reading.stamps if number == 1 or stamp.lines]
+    warnings = [] if count <= max_pages else [f"อ่านเฉพาะ {max_pages} หน้าแรก (first {max_pages} "
+                                              f"of {count} pages read)"]
+    archival = work / "archival.pdf"
+    try:
+        warnings += run_ocrmypdf(source, archival, work / "sidecar.txt",
+                                 replace(options, ocr=False))
+    except OcrError as exc:
+        warnings.append(f"PDF/A not made: {exc}")
+    raw = "\f".join(pages)
     return TextResult(
         text=clean_thai_text(raw),
         raw_text=raw,
         method="ocr",
-        page_count=raw.count("\f") + 1 if raw else 0,
-        archival_pdf=output if output.exists() else None,
+        page_count=len(pages),
+        archival_pdf=archival if archival.exists() else None,
         warnings=warnings,
         seconds=time.monotonic() - started,
-        stamp_lines=stamps,
-        number_line=number_line,
+        stamp_lines=[line for stamp in stamps for line in stamp.lines],
+        stamps=[list(stamp.lines) for stamp in stamps],
     )
-
-
-def _second_readings(pdf: Path, languages: str) -> tuple[list[str], str | None]:
-    """Stamp-zone lines and the re-read number line of page 1, from one rendering.
-
-    These are hints for extraction, never a reason to fail a file: a page that
-    cannot be rendered gives none.
-    """
-    try:
-        page = render_pdf_page(pdf, 1, dpi=LINE_DPI)
-    except (PdfiumError, OSError, IndexError):
-        return [], None
-    zones_page = page.reduce(LINE_DPI // ZONE_DPI)
-    return stamp_lines(zones_page), reread_number_line(pdf, page, languages)
 
 
 def ocr_image(source: Path, work: Path, options: OcrmypdfOptions, max_pages: int) -> TextResult:
     """OCR an image file (jpg, png, tiff, gif, bmp, webp)."""
-    return ocr_pdf(image_to_pdf(source, work, max_pages), work, options)
+    return ocr_pdf(image_to_pdf(source, work, max_pages), work, options, max_pages)

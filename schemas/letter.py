@@ -30,6 +30,14 @@ class Reference(BaseModel):
     date: dt.date | None = None
 
 
+class ReceiptStamp(BaseModel):
+    """A receiving office's stamp: เลขรับ, วันที่, เวลา (never the letter's number)."""
+
+    number: str
+    date: dt.date | None = None
+    time: str | None = None  # HH:MM
+
+
 class LetterMetadata(BaseModel):
     """What extraction reads off a letter; every field may be unknown."""
 
@@ -45,6 +53,7 @@ class LetterMetadata(BaseModel):
     references: list[Reference] = Field(default_factory=list)
     enclosures: list[str] = Field(default_factory=list)
     signer: str | None = None
+    receipt_stamps: list[ReceiptStamp] = Field(default_factory=list)
     confidence: dict[str, float] = Field(default_factory=dict)
 
 

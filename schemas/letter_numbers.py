@@ -14,11 +14,12 @@ from schemas.text import nfc, to_arabic_digits, to_thai_digits
 
 _DIGIT = "[0-9๐-๙]"
 _NUMBER_RE = re.compile(
-    rf"(?:(?:(?<![\u0e01-\u0e4e])|(?<=ที่))(?P<agency>[ก-ฮ](?:\s?\.?\s?[ก-ฮ]){{1,3}})\.?\s*)?"
+    rf"(?:(?:(?<![\u0e01-\u0e4e])|(?<=ที่)|(?<=ที))(?P<agency>[ก-ฮ](?:\s?\.?\s?[ก-ฮ]){{1,3}})\.?\s*)?"
     rf"(?<![0-9๐-๙./])(?P<unit>{_DIGIT}+(?:\s?\.\s?{_DIGIT}+)*)"
     rf"\s*/\s*(?P<circular>ว\s*)?(?P<running>{_DIGIT}+)(?![0-9๐-๙])"
 )
 _NON_CODE_RE = re.compile(r"[\s.]")
+
 _SPACE_RE = re.compile(r"\s+")
 
 

@@ -1,0 +1,164 @@
+"""Cut a word image into glyph clusters and describe each for the digit model.
+
+Used at run time on the crops of words that hold digits, and by the training
+script on rendered tokens — the same code both ways, so the model sees at
+training exactly what it will see on a scan.
+
+A glyph cluster is one or more connected components that overlap in x: a
+Thai consonant with its vowel and tone marks, a digit, a slash.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+#: Side of the square a cluster is resampled to.
+CELL = 24
+#: Scalar features appended to the pixels (see `features`).
+EXTRA = 5
+FEATURES = CELL * CELL + EXTRA
+#: Word crops are scaled so that this many pixels make the token's height.
+WORK_HEIGHT = 64
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """One glyph cluster inside a word crop (work-scale pixel coordinates)."""
+
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+    mask: np.ndarray  # bool, (y1 - y0, x1 - x0)
+
+    @property
+    def width(self) -> int:
+        return self.x1 - self.x0
+
+    @property
+    def height(self) -> int:
+        return self.y1 - self.y0
+
+
+def binarize(gray: np.ndarray) -> np.ndarray:
+    """Ink as True: Otsu on a lightly smoothed crop (dark text, light paper)."""
+    if gray.size == 0:
+        return np.zeros_like(gray, dtype=bool)
+    smooth = cv2.GaussianBlur(gray, (3, 3), 0)
+    _, ink = cv2.threshold(smooth, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    if ink.mean() > 127:  # a crop with more ink than paper is not text on paper
+        ink = 255 - ink
+    return ink > 0
+
+
+def to_work_scale(gray: np.ndarray) -> np.ndarray:
+    """Resize a word crop so that its height is `WORK_HEIGHT` pixels."""
+    h, w = gray.shape[:2]
+    if h == 0 or w == 0:
+        return gray
+    f = WORK_HEIGHT / h
+    size = (max(1, round(w * f)), WORK_HEIGHT)
+    return cv2.resize(gray, size, interpolation=cv2.INTER_CUBIC if f > 1 else cv2.INTER_AREA)
+
+
+def segment(gray: np.ndarray) -> list[Cluster]:
+    """Glyph clusters of a grey word crop, left to right, at work scale."""
+    work = to_work_scale(gray)
+    ink = binarize(work)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), 8)
+    min_area = max(4, (WORK_HEIGHT // 16) ** 2)
+    boxes = [
+        (int(x), int(y), int(x + w), int(y + h), i)
+        for i, (x, y, w, h, area) in enumerate(stats)
+        if i and area >= min_area
+    ]
+    boxes.sort()
+    groups: list[list[tuple[int, int, int, int, int]]] = []
+    for box in boxes:
+        if groups and _overlaps(groups[-1], box):
+            groups[-1].append(box)
+        else:
+            groups.append([box])
+    return [_cluster(labels, group) for group in groups]
+
+
+def _overlaps(group: list[tuple[int, int, int, int, int]], box: tuple) -> bool:
+    """True when `box` is a mark of the group's glyph: it overlaps it in x and
+    is either much shorter (a vowel or tone mark) or lies above or below it.
+    Two full-height glyphs that overlap (kerned digits, ๕๖) stay apart."""
+    gx0 = min(b[0] for b in group)
+    gx1 = max(b[2] for b in group)
+    gy0 = min(b[1] for b in group)
+    gy1 = max(b[3] for b in group)
+    overlap = min(gx1, box[2]) - max(gx0, box[0])
+    narrower = min(gx1 - gx0, box[2] - box[0])
+    if overlap <= 0.45 * max(narrower, 1):
+        return False
+    h_group, h_box = gy1 - gy0, box[3] - box[1]
+    stacked = box[3] <= gy0 + 0.25 * h_group or box[1] >= gy1 - 0.25 * h_group
+    return stacked or min(h_group, h_box) < 0.6 * max(h_group, h_box)
+
+
+def _cluster(labels: np.ndarray, group: list[tuple[int, int, int, int, int]]) -> Cluster:
+    x0 = min(b[0] for b in group)
+    y0 = min(b[1] for b in group)
+    x1 = max(b[2] for b in group)
+    y1 = max(b[3] for b in group)
+    window = labels[y0:y1, x0:x1]
+    mask = np.isin(window, [b[4] for b in group])
+    return Cluster(x0, y0, x1, y1, mask)
+
+
+def split(c: Cluster) -> tuple[Cluster, Cluster] | None:
+    """Cut a cluster in two at its thinnest interior column (blur fuses
+    neighbouring digits at 150 dpi); None when there is nothing to cut."""
+    if c.width < 10:
+        return None
+    columns = c.mask.sum(axis=0).astype(float)
+    lo, hi = int(c.width * 0.25), int(c.width * 0.75)
+    cut = lo + int(np.argmin(columns[lo:hi]))
+    parts = []
+    for a, b in ((0, cut), (cut, c.width)):
+        part = c.mask[:, a:b]
+        rows = np.flatnonzero(part.any(axis=1))
+        if rows.size == 0:
+            return None
+        part = part[rows[0] : rows[-1] + 1]
+        parts.append(Cluster(c.x0 + a, c.y0 + int(rows[0]), c.x0 + b, c.y0 + int(rows[-1]) + 1, part))
+    return parts[0], parts[1]
+
+
+def features(clusters: list[Cluster]) -> np.ndarray:
+    """One row per cluster: its shape on a CELL×CELL grid, then its size and
+    place relative to the token (height, width, top, bottom against the
+    token's median glyph, and aspect)."""
+    if not clusters:
+        return np.zeros((0, FEATURES), dtype=np.float32)
+    heights = np.array([c.height for c in clusters], dtype=np.float32)
+    bottoms = np.array([c.y1 for c in clusters], dtype=np.float32)
+    ref = float(np.median(heights)) or 1.0
+    base = float(np.median(bottoms))
+    rows = np.zeros((len(clusters), FEATURES), dtype=np.float32)
+    for i, c in enumerate(clusters):
+        rows[i, : CELL * CELL] = _cell(c.mask).ravel()
+        rows[i, CELL * CELL :] = (
+            c.height / ref,
+            c.width / ref,
+            (base - c.y0) / ref,
+            (base - c.y1) / ref,
+            np.log(max(c.width, 1) / max(c.height, 1)),
+        )
+    return rows
+
+
+def _cell(mask: np.ndarray) -> np.ndarray:
+    """The cluster's ink centred on a square, resampled to CELL×CELL in [0, 1]."""
+    h, w = mask.shape
+    side = max(h, w, 1)
+    square = np.zeros((side, side), dtype=np.float32)
+    top, left = (side - h) // 2, (side - w) // 2
+    square[top : top + h, left : left + w] = mask
+    return cv2.resize(square, (CELL, CELL), interpolation=cv2.INTER_AREA)

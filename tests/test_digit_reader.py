@@ -1,0 +1,93 @@
+"""The project's own digit reader: glyph cutting, the shipped model, merging."""
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from cli.samples import make_letter
+from cli.samples_render import render_pages
+from ingest.extract_fields import read_agency
+from ocr.digit_model import OTHER, Glyph, digit_model
+from ocr.glyphs import Cluster, segment
+from ocr.layout import find_zones
+from ocr.page_reader import _span_text, merge_digit_runs, read_page
+
+FONTS = "/usr/share/fonts/truetype/tlwg"
+
+
+def _token(text: str, font: str = "Laksaman", px: int = 44) -> np.ndarray:
+    face = ImageFont.truetype(f"{FONTS}/{font}.ttf", px, layout_engine=ImageFont.Layout.RAQM)
+    image = Image.new("L", (int(face.getlength(text)) + px, px * 2), 235)
+    ImageDraw.Draw(image).text((px // 2, px // 3), text, font=face, fill=30)
+    gray = np.asarray(image)
+    rows = np.flatnonzero((gray < 128).any(axis=1))
+    return gray[max(0, rows[0] - 4): rows[-1] + 5]
+
+
+@pytest.mark.parametrize("font", ["Laksaman", "Garuda", "Kinnari", "Norasi"])
+@pytest.mark.parametrize("text", ["๐๔๐๔๙/ว๕๖๗๘", "๒๔๖๗", "04049/508", "๑๘.๓๐"])
+def test_model_reads_thai_and_arabic_digits_the_tesseract_model_lacks(font, text):
+    glyphs = digit_model().read(_token(text, font))
+    assert "".join(g.label for g in glyphs) == text
+    assert min(g.confidence for g in glyphs) > 0.6
+
+
+def test_letters_are_other_not_digits():
+    glyphs = digit_model().read(_token("กรุงเทพ"))
+    assert glyphs and all(g.label not in "๐๑๒๓๔๕๖๗๘๙0123456789" for g in glyphs)
+
+
+def test_segment_keeps_marks_with_their_consonant():
+    clusters = segment(_token("ที่"))
+    assert len(clusters) == 1  # ท with its vowel and tone mark
+
+
+def _glyph(label, confidence=0.99, x=0, digit="๐", digit_confidence=0.0):
+    return Glyph(label, confidence, Cluster(x, 0, x + 10, 20, np.ones((20, 10), bool)), digit,
+                 digit_confidence)
+
+
+def test_span_reading_trims_bled_letters_and_refuses_doubt():
+    glyphs = [_glyph(OTHER, x=0)] + [_glyph(c, x=12 * (i + 1)) for i, c in enumerate("๔๒/ว๑")]
+    assert _span_text(glyphs) == "๔๒/ว๑"
+    doubtful = [_glyph("๔", x=0), _glyph("๒", 0.3, x=12)]
+    assert _span_text(doubtful) is None
+    inner_letter = [_glyph("๔", x=0), _glyph(OTHER, x=12), _glyph("๒", x=24)]
+    assert _span_text(inner_letter) is None
+
+
+def test_wa_is_only_the_circular_mark_after_the_slash():
+    glyphs = [_glyph("ว", x=0, digit="๐", digit_confidence=0.3), _glyph("๔", x=12)]
+    assert _span_text(glyphs) == "๐๔"
+
+
+def test_merge_replaces_runs_one_for_one_and_keeps_words():
+    glyphs = [_glyph(OTHER), _glyph(OTHER), _glyph("๔", x=30), _glyph(OTHER, x=45)]
+    assert merge_digit_runs("เขต5ได้", glyphs) == "เขต๔ได้"
+    assert merge_digit_runs("เขต5ได้6", glyphs) == "เขต5ได้6"  # runs do not line up
+
+
+def test_agency_letters_are_corrected_against_the_ministry_codes():
+    assert read_agency("ทีศจง", None)[0] == "ศธ"
+    assert read_agency("ศธ", None) == ("ศธ", 1.0)
+
+
+def test_layout_finds_the_receipt_stamp_and_the_emblem():
+    truth = make_letter(11, thai_digits=True, receipt_stamp=True)
+    page = render_pages(truth, dpi=200)[0]
+    zones = find_zones(np.asarray(page.convert("RGB")), np.asarray(page.convert("L")), 200)
+    kinds = sorted(z.kind for z in zones)
+    assert "stamp" in kinds and "graphic" in kinds
+    height = page.size[1]
+    assert any(z.kind == "stamp" and z.y1 < height * 0.3 for z in zones)  # the receipt stamp
+
+
+@pytest.mark.slow
+def test_page_reader_reads_a_thai_digit_letter_number():
+    truth = make_letter(5, thai_digits=True, kind="external")
+    page = render_pages(truth, dpi=200)[0]
+    reading = read_page(page, 200)
+    unit, running = truth["number"].split(" ")[-1].split("/")
+    from schemas.text import to_thai_digits
+
+    assert to_thai_digits(f"{unit}/{running}") in reading.text.replace(" ", "")
