@@ -102,6 +102,8 @@ def _title_confidence(line: str, title: str) -> float:
     token = core.split()[0] if core.split() else ""
     if token.startswith(title):
         return 0.95
+    if any(later.startswith(title) for later in core.split()[1:3]):
+        return 0.85  # after a speck or a piece of the emblem read as letters
     if len(skeleton(title)) <= 4:
         return 0.8 if skeleton(token).startswith(skeleton(title)) else 0.0
     head = skeleton(token)[: len(skeleton(title))]
