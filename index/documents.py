@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from index.analysis import grams, joined, words
+from index.analysis import grams, joined, loose_number, loose_numbers, words
 from index.backend import IndexDoc
+from index.facets import addressee_group, register_of
 from index.query import number_key
+from index.threads import cite_keys, letter_key
+from schemas.letter_numbers import parse_number
 from schemas.tables import Record
+from schemas.text import fold
 from store.records import effective_secrecy
 
 
@@ -17,6 +21,11 @@ def index_doc(record: Record) -> IndexDoc:
                           record.signer, " ".join(record.enclosures or []), record.text, name)
         if part
     )
+    secrecy = effective_secrecy(record).value
+    loose = loose_numbers(searchable)
+    parsed = parse_number(record.number) if record.number else None
+    if parsed is not None:
+        loose = [loose_number(parsed.unit, parsed.running), *loose]
     return IndexDoc(
         record_id=record.id,
         words=joined(words(searchable)),
@@ -24,9 +33,18 @@ def index_doc(record: Record) -> IndexDoc:
         grams=joined(grams(searchable)),
         number_key=(number_key(record.number) or "") if record.number else "",
         kind=record.kind or "unknown",
-        secrecy=effective_secrecy(record).value,
+        secrecy=secrecy,
         urgency=record.urgency or "normal",
         sender=(record.from_org or "").strip(),
         status=str(getattr(record.status, "value", record.status)),
         date=record.date,
+        to_words=joined(words(record.to or "")),
+        from_words=joined(words(" ".join(p for p in (record.from_org, record.signer) if p))),
+        loose_numbers=tuple(dict.fromkeys(loose)),
+        addressee=addressee_group(record.to),
+        attachments="yes" if record.enclosures else "no",
+        register=register_of(record.kind, secrecy),
+        letter_key=letter_key(record.number, record.date) or "",
+        cites=tuple(cite_keys(record.references or [])),
+        subject=fold(record.subject or ""),
     )

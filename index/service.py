@@ -46,12 +46,14 @@ class SearchResponse:
     total: int
     hits: list[Hit]
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    did_you_mean: str | None = None
 
     def as_json(self) -> dict[str, object]:
-        """The CLI/API JSON contract: {total, hits, facets}."""
+        """The CLI/API JSON contract: {total, hits, facets, did_you_mean}."""
         return {"total": self.total, "hits": [hit.as_json() for hit in self.hits],
                 "facets": {name: [{"value": v.value, "count": v.count} for v in values]
-                           for name, values in self.facets.items()}}
+                           for name, values in self.facets.items()},
+                "did_you_mean": self.did_you_mean}
 
 
 def search(db: Database, backend: SearchBackend, request: SearchRequest) -> SearchResponse:
@@ -67,7 +69,7 @@ def search(db: Database, backend: SearchBackend, request: SearchRequest) -> Sear
             if record is None or not visible(record, request.clearance):
                 continue  # defence in depth: the backend already filtered by clearance
             hits.append(_hit(record, index_hit.score, terms))
-    return SearchResponse(result.total, hits, result.facets)
+    return SearchResponse(result.total, hits, result.facets, result.did_you_mean)
 
 
 def _hit(record: Record, score: float, terms: list[str]) -> Hit:

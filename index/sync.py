@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from index.backend import SearchBackend
+from index.backend import IndexDoc, SearchBackend
 from index.documents import index_doc
-from schemas.tables import Record
+from schemas.tables import Record, utcnow
 from store.db import Database
 
 BATCH = 500
+REBUILD_BATCH = 2000
 
 
 def _index_batch(session: Session, backend: SearchBackend, records: list[Record]) -> None:
@@ -43,22 +44,36 @@ def sync_pending(db: Database, backend: SearchBackend) -> int:
 
 def reindex(db: Database, backend: SearchBackend,
             progress: Callable[[int, int], None] | None = None) -> int:
-    """Rebuild the index from the store; return the number of records indexed."""
-    backend.clear()
+    """Rebuild the index from the store in one bulk pass; return the number of records indexed.
+
+    Records edited while the rebuild runs keep their newer version and stay
+    pending for the next `sync_pending`.
+    """
+    started = utcnow()
     with db.session() as session:
         total = session.scalar(select(func.count()).select_from(Record)) or 0
-        session.execute(update(Record).values(indexed_version=0))
-    done = 0
-    last_id = 0
+    done = backend.rebuild(_all_docs(db, total, progress))
+    with db.session() as session:
+        session.execute(update(Record).where(Record.updated_at <= started)
+                        .values(indexed_version=Record.version, updated_at=Record.updated_at))
+        session.execute(update(Record).where(Record.updated_at > started)
+                        .values(indexed_version=0, updated_at=Record.updated_at))
+    return done
+
+
+def _all_docs(db: Database, total: int,
+              progress: Callable[[int, int], None] | None) -> Iterator[IndexDoc]:
+    """Every record's index document, read in id order a batch at a time."""
+    last_id, done = 0, 0
     while True:
         with db.session() as session:
             records = list(session.scalars(select(Record).where(Record.id > last_id)
-                                           .order_by(Record.id).limit(BATCH)))
-            if not records:
-                break
-            _index_batch(session, backend, records)
-            last_id = records[-1].id
-            done += len(records)
+                                           .order_by(Record.id).limit(REBUILD_BATCH)))
+            docs = [index_doc(record) for record in records]
+        if not docs:
+            return
+        last_id = docs[-1].record_id
+        yield from docs
+        done += len(docs)
         if progress:
             progress(done, total)
-    return done
