@@ -38,7 +38,7 @@ _WHEN = rf"(?:(?:{_MONTH})\s*)?(?:25|24|26)[0-9]{{2}}|(?:{_MONTH})\s*[0-9]{{2}}(
 _DATE_RANGE = re.compile(rf"(?<![\w.])(?:date:|วันที่:)?({_WHEN})?\s*\.\.\s*({_WHEN})?(?![\w])")
 _MONTH_YEAR = re.compile(rf"(?<![\w.])(?:date:|วันที่:)?((?:{_MONTH})\s*(?:[0-9]{{4}}|[0-9]{{2}}))"
                          rf"(?![0-9])")
-_ITEM = re.compile(r'(-?)(?:([\w.]+):)?"([^"]*)"?|(\S+)')
+_ITEM = re.compile(r'(-?)(?:([^\s:"]+):)?"([^"]*)"?|(\S+)')
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from index.tantivy_query import NUMBER_FACETS, TERM_FACETS, Compiler, day_number
 from index.tantivy_suggest import complete, correct
 from schemas.enums import Secrecy
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 TOLERANT_BELOW = 10  # a page of results: fewer exact hits than this adds OCR-tolerant matches
 FACET_SIZES = {"year": 80, "sender": 30}
 REBUILD_COMMIT_EVERY = 200_000
@@ -36,9 +36,9 @@ def build_schema() -> tantivy.Schema:
     sb.add_unsigned_field("record_id", stored=True, indexed=True, fast=True)
     for name in ("words", "subject_words", "to_words", "from_words", "grams"):
         sb.add_text_field(name, tokenizer_name="whitespace")
-    for name in ("number_key", "letter_key", "cites", "loose_numbers", "subject_key",
-                 "sender_key"):
+    for name in ("number_key", "letter_key", "cites", "loose_numbers", "sender_key"):
         sb.add_text_field(name, tokenizer_name="raw")
+    sb.add_text_field("subject_key", tokenizer_name="raw", stored=True)
     for name in TERM_FACETS:
         sb.add_text_field(name, tokenizer_name="raw", fast=True)
     for name in ("secrecy_level", *NUMBER_FACETS, "day"):
@@ -169,7 +169,9 @@ class TantivyBackend:
         facets = self._facets(searcher, request, parsed, tolerant) if request.facets else {}
         hint = None
         if request.suggest and total < 3 and parsed.plain_words():
-            hint = correct(searcher, self.compiler, request.query, parsed, request.clearance)
+            subjects = [_stored(searcher, address, "subject_key") for address in addresses[:5]]
+            hint = correct(searcher, self.compiler, request.query, parsed, request.clearance,
+                           [text for text in subjects if text])
         return IndexResult(total=total, hits=hits, facets=facets, did_you_mean=hint)
 
     def suggest(self, request: SuggestRequest) -> list[Suggestion]:
@@ -222,6 +224,11 @@ class TantivyBackend:
             values = [FacetValue(_bucket_key(b["key"]), int(b["doc_count"])) for b in buckets]
             out[name] = [v for v in values if v.value not in ("", "0", "-") and v.count > 0]
         return out
+
+
+def _stored(searcher: tantivy.Searcher, address: tantivy.DocAddress, name: str) -> str:
+    values = searcher.doc(address).to_dict().get(name) or [""]
+    return str(values[0])
 
 
 def _bucket_key(key: object) -> str:

@@ -18,6 +18,7 @@ from index.analysis import gram_base, grams, loose_number, words
 from index.query import (AnyOf, DateRange, FieldFilter, LetterNumber, Node, Not, ParsedQuery,
                          Phrase, Prefix, Words)
 from schemas.enums import Secrecy
+from schemas.text import fold
 
 EPOCH = dt.date(1800, 1, 1)  # `day` counts days from here (0: undated)
 TEXT_FIELDS = {None: "words", "subject": "subject_words", "to": "to_words", "from": "from_words"}
@@ -119,12 +120,20 @@ class Compiler:
         return Query.boolean_query(options)
 
     def _prefix(self, node: Prefix) -> Query:
-        tokens = words(node.text)
-        if not tokens:
-            return Query.empty_query()
+        """A word starting with the text; Thai also as the start of a stretch of a compound.
+
+        Thai words are not delimited, so `ราชพัส*` is matched as a word that
+        starts with it and, without a field, as character bigrams in a row
+        (which finds it inside ที่ราชพัสดุ, one dictionary word).
+        """
+        text = fold(node.text)
         field = TEXT_FIELDS.get(node.field, "words")
-        return Query.phrase_prefix_query(self.schema, field, tokens) if len(tokens) > 1 else \
-            Query.regex_query(self.schema, field, _regex_prefix(tokens[0]))
+        options = [(Occur.Should, Query.regex_query(self.schema, field, _regex_prefix(text)))]
+        gram_tokens = grams(text)
+        if node.field is None and len(gram_tokens) > 1:
+            options.append((Occur.Should, Query.boost_query(
+                Query.phrase_query(self.schema, "grams", gram_tokens), 0.8)))
+        return Query.boolean_query(options)
 
     def _phrase(self, text: str, field_name: str | None) -> Query:
         field = TEXT_FIELDS.get(field_name, "words")

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import tantivy
 
-from index.analysis import words
+from index.analysis import segment, words
 from index.backend import Suggestion, SuggestRequest
 from index.query import ParsedQuery
 from index.tantivy_query import Compiler
 from schemas.enums import Secrecy
 from schemas.text import fold
+from index.fuzzy import approximate_substring
 from schemas.thai_dates import edit_distance
 
 VOCABULARY = ("subject_words", "from_words")
@@ -40,13 +41,7 @@ def complete(searcher: tantivy.Searcher, compiler: Compiler,
     for field, kind in (("subject_key", "subject"), ("sender_key", "sender")):
         out += [Suggestion(term, kind, count) for term, count in
                 _visible_terms(searcher, compiler, field, typed, request.clearance, limit)]
-    last = typed.split()[-1]
-    tokens = words(last)
-    if tokens and len(tokens[-1]) >= 2:
-        stem = typed[: len(typed) - len(tokens[-1])] if typed.endswith(tokens[-1]) else ""
-        out += [Suggestion(stem + term, "word", count) for term, count in
-                _visible_terms(searcher, compiler, "subject_words", tokens[-1],
-                               request.clearance, limit) if term != tokens[-1]]
+    out += _word_completions(searcher, compiler, typed, request.clearance, limit)
     seen: set[str] = set()
     unique = []
     for item in sorted(out, key=lambda s: (s.kind == "word", -s.count)):
@@ -54,6 +49,24 @@ def complete(searcher: tantivy.Searcher, compiler: Compiler,
             seen.add(item.text)
             unique.append(item)
     return unique[:limit]
+
+
+def _word_completions(searcher: tantivy.Searcher, compiler: Compiler, typed: str,
+                      clearance: Secrecy, limit: int) -> list[Suggestion]:
+    """Complete the last word being typed: the longest tail of it that starts a known word."""
+    head, _, chunk = typed.rpartition(" ")
+    tokens = words(chunk) or [chunk]
+    for k in range(len(tokens)):
+        tail = "".join(tokens[k:]) if k else chunk
+        if len(tail) < 2 or not chunk.endswith(tail):
+            continue
+        stem = (head + " " if head else "") + chunk[: len(chunk) - len(tail)]
+        found = [Suggestion(stem + term, "word", count) for term, count in
+                 _visible_terms(searcher, compiler, "subject_words", tail, clearance, limit)
+                 if term != tail]
+        if found:
+            return found
+    return []
 
 
 def _best_match(searcher: tantivy.Searcher, compiler: Compiler, token: str,
@@ -74,14 +87,41 @@ def _best_match(searcher: tantivy.Searcher, compiler: Compiler, token: str,
     return best[2] if best else None
 
 
+def _boundaries(text: str) -> set[int]:
+    edges, at = {0}, 0
+    for piece in segment(text):
+        at += len(piece)
+        edges.add(at)
+    return edges
+
+
+def _closest_in(token: str, texts: list[str]) -> str | None:
+    """The stretch of one of `texts` closest to `token` (approximate substring match)."""
+    limit = 1 if len(token) <= 5 else 2
+    best: tuple[int, str] | None = None
+    for text in texts:
+        found = approximate_substring(token, text, _boundaries(text))
+        if found and found[0] <= limit and (best is None or found[0] < best[0]):
+            best = found
+    return best[1] if best else None
+
+
 def correct(searcher: tantivy.Searcher, compiler: Compiler, query: str, parsed: ParsedQuery,
-            clearance: Secrecy) -> str | None:
-    """The query with misspelt plain words replaced by visible vocabulary, or None."""
+            clearance: Secrecy, subjects: list[str]) -> str | None:
+    """The query with misspelt plain words replaced by visible vocabulary, or None.
+
+    `subjects` are the subjects of the (visible) letters the tolerant search
+    found; a stretch of one of them close to the typed word is the first
+    choice, since Thai compounds are often one dictionary word longer than
+    what was typed. Otherwise the closest visible subject or sender word.
+    """
     corrected = fold(query)
     changed = False
     for text in parsed.plain_words():
         token = fold(text)
-        better = _best_match(searcher, compiler, token, clearance)
+        if len(token) < 3:
+            continue
+        better = _closest_in(token, subjects) or _best_match(searcher, compiler, token, clearance)
         if better and better != token and token in corrected:
             corrected = corrected.replace(token, better, 1)
             changed = True
