@@ -23,21 +23,38 @@ from pythainlp.tokenize import word_tokenize
 from schemas.text import fold
 
 _THAI_RUN = re.compile(r"[\u0e01-\u0e4f]+")
-_THAI_OR_NOT = re.compile(r"[\u0e01-\u0e4f]+|[^\u0e01-\u0e4f]+")
+_THAI_OR_NOT = re.compile(r"[\u0e01-\u0e4f]+|\s+|[^\s\u0e01-\u0e4f]+")
 _TONE_AND_SILENT = re.compile(r"[\u0e47-\u0e4c]")  # ็ ่ ้ ๊ ๋ ์
 _WORDLIKE = re.compile(r"\w")
-_LATIN_OR_DIGIT_RUN = re.compile(r"[a-z0-9]+(?:[.][a-z0-9]+)*")
+LATIN_OR_DIGIT_RUN = re.compile(r"[a-z0-9]+(?:[.][a-z0-9]+)*")
 _NUMBER_IN_TEXT = re.compile(r"(?<![0-9])([0-9]+(?:\.[0-9]+)*)\s?/\s?ว?\s?([0-9]+)(?![0-9])")
 # Tesseract (tha) reads ๔ ๘ ๙ as ๕, ๖ as ๒ and ๗ as ๓: one class per confusion.
 _CONFUSED_DIGITS = str.maketrans("4896", "5552") | str.maketrans("7", "3")
 _ENGINE = "nlpo3"
 
 
-@lru_cache(maxsize=65536)
+_TOKEN = re.compile(r"([\u0e01-\u0e4f]+)|([a-z0-9]+(?:[.][a-z0-9]+)*)")
+CACHE = 200_000  # distinct Thai runs kept segmented (a few tens of MB at most)
+
+
+@lru_cache(maxsize=CACHE)
 def segment_thai(run: str) -> tuple[str, ...]:
     """Words of one run of Thai letters (cached: office letters repeat their words)."""
     return tuple(t for t in word_tokenize(run, engine=_ENGINE, keep_whitespace=False)
                  if t.strip())
+
+
+@lru_cache(maxsize=CACHE)
+def _thai_words(run: str) -> tuple[str, ...]:
+    return tuple(t for t in segment_thai(run) if _WORDLIKE.search(t))
+
+
+@lru_cache(maxsize=CACHE)
+def _run_grams(run: str) -> tuple[str, ...]:
+    base = _TONE_AND_SILENT.sub("", run)
+    if len(base) == 1:
+        return (base,)
+    return tuple(base[i : i + 2] for i in range(len(base) - 1))
 
 
 def segment(text: str) -> list[str]:
@@ -56,16 +73,29 @@ def _split_keep(run: str) -> list[str]:
     return pieces if "".join(pieces) == run else [run]
 
 
+def folded_words(folded: str) -> list[str]:
+    """Word tokens of text already passed through `fold`."""
+    tokens: list[str] = []
+    for match in _TOKEN.finditer(folded):
+        thai, other = match.groups()
+        if thai:
+            tokens.extend(_thai_words(thai))
+        else:
+            tokens.append(other)
+    return tokens
+
+
+def folded_grams(folded: str) -> list[str]:
+    """Character bigrams of text already passed through `fold` (tone marks removed)."""
+    out: list[str] = []
+    for run in _THAI_RUN.findall(folded):
+        out.extend(_run_grams(run))
+    return out
+
+
 def words(text: str) -> list[str]:
     """Word tokens of `text`, folded (NFC, Arabic digits, lower case)."""
-    tokens: list[str] = []
-    for chunk in fold(text).split():
-        for piece in _THAI_OR_NOT.findall(chunk):
-            if _THAI_RUN.fullmatch(piece):
-                tokens.extend(t for t in segment_thai(piece) if _WORDLIKE.search(t))
-            else:
-                tokens.extend(_LATIN_OR_DIGIT_RUN.findall(piece))
-    return tokens
+    return folded_words(fold(text))
 
 
 def gram_base(text: str) -> str:
@@ -75,12 +105,7 @@ def gram_base(text: str) -> str:
 
 def grams(text: str) -> list[str]:
     """Positional character bigrams of each Thai run, in order."""
-    out: list[str] = []
-    for run in _THAI_RUN.findall(gram_base(text)):
-        if len(run) == 1:
-            out.append(run)
-        out.extend(run[i : i + 2] for i in range(len(run) - 1))
-    return out
+    return folded_grams(fold(text))
 
 
 def loose_number(unit: str, running: str) -> str:
@@ -88,9 +113,10 @@ def loose_number(unit: str, running: str) -> str:
     return f"{unit}/{running}".translate(_CONFUSED_DIGITS)
 
 
-def loose_numbers(text: str) -> list[str]:
+def loose_numbers(text: str, *, folded: bool = False) -> list[str]:
     """OCR-tolerant keys of every `digits/digits` number in `text`, once each."""
-    found = (loose_number(m.group(1), m.group(2)) for m in _NUMBER_IN_TEXT.finditer(fold(text)))
+    text = text if folded else fold(text)
+    found = (loose_number(m.group(1), m.group(2)) for m in _NUMBER_IN_TEXT.finditer(text))
     return list(dict.fromkeys(found))
 
 

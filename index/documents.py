@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from index.analysis import grams, joined, loose_number, loose_numbers, words
+from index.analysis import (folded_grams, folded_words, joined, loose_number, loose_numbers,
+                            words)
 from index.backend import IndexDoc
 from index.facets import addressee_group, register_of
 from index.query import number_key
@@ -22,15 +23,16 @@ def index_doc(record: Record) -> IndexDoc:
         if part
     )
     secrecy = effective_secrecy(record).value
-    loose = loose_numbers(searchable)
+    folded = fold(searchable)
+    loose = loose_numbers(folded, folded=True)
     parsed = parse_number(record.number) if record.number else None
     if parsed is not None:
         loose = [loose_number(parsed.unit, parsed.running), *loose]
     return IndexDoc(
         record_id=record.id,
-        words=joined(words(searchable)),
+        words=joined(folded_words(folded)),
         subject_words=joined(words(record.subject or "")),
-        grams=joined(grams(searchable)),
+        grams=joined(folded_grams(folded)),
         number_key=(number_key(record.number) or "") if record.number else "",
         kind=record.kind or "unknown",
         secrecy=secrecy,
