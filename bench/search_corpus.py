@@ -22,11 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from cli.samples import make_letter  # noqa: E402
 from cli import samples_vocab as V  # noqa: E402
+from cli.samples_queries import damage  # noqa: E402
 
-LOOKALIKE = {"ด": "ค", "ข": "ช", "บ": "ป", "พ": "ผ", "ท": "ห", "ล": "ส", "อ": "ย", "ร": "ว",
-             "ถ": "ภ", "ม": "น", "ก": "ถ"}
-TONES = "่้๊๋็์"
-NOISE = "|!il:;.,'~"
 SECRECY = (("none", 0.9), ("confidential", 0.06), ("secret", 0.03), ("top_secret", 0.01))
 URGENCY = (("normal", 0.7), ("urgent", 0.15), ("very_urgent", 0.1), ("most_urgent", 0.05))
 KINDS = {"external": 0.55, "memo": 0.3, "order": 0.1, "announcement": 0.05}
@@ -35,24 +32,6 @@ KINDS = {"external": 0.55, "memo": 0.3, "order": 0.1, "announcement": 0.05}
 def letter_pool(size: int = 1500, seed: int = 100_000) -> list[dict]:
     """Composed letters to recombine (about one in six runs to two pages)."""
     return [make_letter(seed + i, long=(i % 6 == 5)) for i in range(size)]
-
-
-def damage(text: str, rng: random.Random, rate: float = 0.012) -> str:
-    """The text as plain Tesseract might return it: a few characters wrong per line."""
-    chars = list(text)
-    for _ in range(int(len(chars) * rate)):
-        i = rng.randrange(len(chars))
-        ch = chars[i]
-        roll = rng.random()
-        if ch in TONES and roll < 0.6:
-            chars[i] = ""
-        elif ch == "ำ":
-            chars[i] = "ํา"
-        elif ch in LOOKALIKE and roll < 0.5:
-            chars[i] = LOOKALIKE[ch]
-        elif roll < 0.15:
-            chars[i] = ch + rng.choice(NOISE)
-    return "".join(chars)
 
 
 def _weighted(rng: random.Random, options) -> str:

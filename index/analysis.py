@@ -8,9 +8,11 @@
   compound (อนุเคราะห์ inside ความอนุเคราะห์) and an OCR-damaged word
   (a dropped tone mark, one wrong character) still match.
 - `loose_numbers`: the digits of every letter number in a text with the
-  digits Tesseract's Thai model confuses folded together (it has no ๔ ๖ ๗ ๘ ๙
-  and reads them as ๕ ๒ ๓ ๕ ๕; DESIGN.md), so a number typed correctly still
-  finds a letter whose Thai-digit number came back damaged.
+  digits Tesseract's Thai model confuses folded together (it has no ๔ ๖ ๗ ๘ ๙;
+  DESIGN.md), so a number typed correctly still finds a letter whose
+  Thai-digit number came back damaged. Folding leaves four digit classes,
+  so at archive scale a loose key is shared by many letters: it ranks below
+  an exact number and only decides among letters whose number was misread.
 """
 
 from __future__ import annotations
@@ -28,8 +30,10 @@ _TONE_AND_SILENT = re.compile(r"[\u0e47-\u0e4c]")  # ็ ่ ้ ๊ ๋ ์
 _WORDLIKE = re.compile(r"\w")
 LATIN_OR_DIGIT_RUN = re.compile(r"[a-z0-9]+(?:[.][a-z0-9]+)*")
 _NUMBER_IN_TEXT = re.compile(r"(?<![0-9])([0-9]+(?:\.[0-9]+)*)\s?/\s?ว?\s?([0-9]+)(?![0-9])")
-# Tesseract (tha) reads ๔ ๘ ๙ as ๕, ๖ as ๒ and ๗ as ๓: one class per confusion.
-_CONFUSED_DIGITS = str.maketrans("4896", "5552") | str.maketrans("7", "3")
+# Tesseract (tha) reads ๔ ๘ ๙ as ๕, ๖ as ๒ (or ๒๐), ๗ as ๓, ๕ or ๑ (measured on the
+# generator's letters): fold each confusable group to one digit; a search then
+# also allows one more slip (an edit) in the folded key.
+_CONFUSED_DIGITS = str.maketrans("346789", "552555")
 _ENGINE = "nlpo3"
 
 
@@ -55,6 +59,52 @@ def _run_grams(run: str) -> tuple[str, ...]:
     if len(base) == 1:
         return (base,)
     return tuple(base[i : i + 2] for i in range(len(base) - 1))
+
+
+_MARKS = re.compile(r"[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
+MIN_PART = 3
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> frozenset[str]:
+    from pythainlp.corpus import thai_words
+
+    return frozenset(thai_words())
+
+
+@lru_cache(maxsize=CACHE)
+def word_parts(token: str) -> tuple[str, ...]:
+    """Dictionary words inside a longer Thai token (ความอนุเคราะห์ → ความ, อนุเคราะห์).
+
+    Maximal matching keeps compounds whole when the dictionary has them, so a
+    reader's อนุเคราะห์ would miss ขอความอนุเคราะห์; indexing the parts lets a
+    plain term lookup find it (a phrase of character bigrams would too, but
+    costs tens of milliseconds on common words at 100,000 letters). Parts are
+    at least three characters and never cut a vowel or tone mark from its
+    consonant.
+    """
+    n = len(token)
+    if n <= MIN_PART or not _THAI_RUN.fullmatch(token):
+        return ()
+    known = _dictionary()
+    out = []
+    for i in range(n):
+        if _MARKS.match(token, i):
+            continue
+        for j in range(i + MIN_PART, n + 1):
+            if (i == 0 and j == n) or (j < n and _MARKS.match(token, j)):
+                continue
+            if token[i:j] in known:
+                out.append(token[i:j])
+    return tuple(dict.fromkeys(out))
+
+
+def parts_of(tokens: list[str]) -> list[str]:
+    """The dictionary parts of every token, in order (see `word_parts`)."""
+    out: list[str] = []
+    for token in tokens:
+        out.extend(word_parts(token))
+    return out
 
 
 def segment(text: str) -> list[str]:

@@ -47,6 +47,8 @@ class IndexDoc:
     letter_key: str = ""
     cites: tuple[str, ...] = ()
     subject: str = ""
+    parts: str = ""
+    subject_parts: str = ""
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from index.analysis import (folded_grams, folded_words, joined, loose_number, loose_numbers,
-                            words)
+                            parts_of, words)
 from index.backend import IndexDoc
 from index.facets import addressee_group, register_of
 from index.query import number_key
@@ -24,14 +24,18 @@ def index_doc(record: Record) -> IndexDoc:
     )
     secrecy = effective_secrecy(record).value
     folded = fold(searchable)
+    tokens = folded_words(folded)
+    subject_tokens = words(record.subject or "")
     loose = loose_numbers(folded, folded=True)
     parsed = parse_number(record.number) if record.number else None
     if parsed is not None:
         loose = [loose_number(parsed.unit, parsed.running), *loose]
     return IndexDoc(
         record_id=record.id,
-        words=joined(folded_words(folded)),
-        subject_words=joined(words(record.subject or "")),
+        words=joined(tokens),
+        subject_words=joined(subject_tokens),
+        parts=joined(parts_of(tokens)),
+        subject_parts=joined(parts_of(subject_tokens)),
         grams=joined(folded_grams(folded)),
         number_key=(number_key(record.number) or "") if record.number else "",
         kind=record.kind or "unknown",

@@ -20,11 +20,11 @@ import tantivy
 from index.backend import (FACET_FIELDS, FacetValue, IndexDoc, IndexHit, IndexResult,
                            SearchRequest, Suggestion, SuggestRequest)
 from index.query import ParsedQuery, parse
-from index.tantivy_query import NUMBER_FACETS, TERM_FACETS, Compiler, day_number
-from index.tantivy_suggest import complete, correct
+from index.tantivy_query import NUMBER_FACETS, TERM_FACETS, Compiler, Tolerance, day_number
+from index.tantivy_suggest import complete, correct, corrections
 from schemas.enums import Secrecy
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 TOLERANT_BELOW = 10  # a page of results: fewer exact hits than this adds OCR-tolerant matches
 FACET_SIZES = {"year": 80, "sender": 30}
 REBUILD_COMMIT_EVERY = 200_000
@@ -34,7 +34,8 @@ def build_schema() -> tantivy.Schema:
     """The index schema."""
     sb = tantivy.SchemaBuilder()
     sb.add_unsigned_field("record_id", stored=True, indexed=True, fast=True)
-    for name in ("words", "subject_words", "to_words", "from_words", "grams"):
+    for name in ("words", "subject_words", "to_words", "from_words", "grams", "parts",
+                 "subject_parts"):
         sb.add_text_field(name, tokenizer_name="whitespace")
     for name in ("number_key", "letter_key", "cites", "loose_numbers", "sender_key"):
         sb.add_text_field(name, tokenizer_name="raw")
@@ -128,6 +129,7 @@ class TantivyBackend:
             out.add_unsigned(name, value)
         text = {
             "words": doc.words, "subject_words": doc.subject_words, "grams": doc.grams,
+            "parts": doc.parts, "subject_parts": doc.subject_parts,
             "to_words": doc.to_words, "from_words": doc.from_words,
             "number_key": doc.number_key, "letter_key": doc.letter_key,
             "subject_key": doc.subject, "sender_key": doc.sender.lower(),
@@ -154,12 +156,12 @@ class TantivyBackend:
         self.index.reload()
         searcher = self.index.searcher()
         parsed = parse(request.query)
-        tolerant = False
-        query = self.query(request, parsed, tolerant=False)
+        tolerant: Tolerance | None = None
+        query = self.query(request, parsed, tolerant=None)
         found = self._top(searcher, query, request)
-        if (found.count or 0) < TOLERANT_BELOW and parsed.plain_words():
-            tolerant = True
-            query = self.query(request, parsed, tolerant=True)
+        if (found.count or 0) < TOLERANT_BELOW and parsed.highlight_terms():
+            tolerant = self._tolerance(searcher, parsed, request.clearance)
+            query = self.query(request, parsed, tolerant=tolerant)
             found = self._top(searcher, query, request)
         addresses = [address for _key, address in found.hits]
         ids = searcher.fast_field_values("record_id", addresses) if addresses else []
@@ -174,12 +176,20 @@ class TantivyBackend:
                            [text for text in subjects if text])
         return IndexResult(total=total, hits=hits, facets=facets, did_you_mean=hint)
 
+    def _tolerance(self, searcher: tantivy.Searcher, parsed: ParsedQuery,
+                   clearance: Secrecy) -> Tolerance:
+        def doc_freq(gram_tokens: list[str]) -> int:
+            return min(searcher.doc_freq("grams", g) for g in gram_tokens)
+
+        return Tolerance(corrections(searcher, self.compiler, parsed, clearance), doc_freq,
+                         max(5000, searcher.num_docs // 20))
+
     def suggest(self, request: SuggestRequest) -> list[Suggestion]:
         """Completions from visible records' subjects, senders and subject words."""
         self.index.reload()
         return complete(self.index.searcher(), self.compiler, request)
 
-    def query(self, request: SearchRequest, parsed: ParsedQuery, *, tolerant: bool,
+    def query(self, request: SearchRequest, parsed: ParsedQuery, *, tolerant: Tolerance | None,
               without: str | None = None) -> tantivy.Query:
         """The whole query: clearance, text, typed filters and request filters but `without`."""
         clauses = [(tantivy.Occur.Must, self.compiler.clearance(request.clearance))]
@@ -200,7 +210,7 @@ class TantivyBackend:
         return searcher.search(query, **kwargs)
 
     def _facets(self, searcher: tantivy.Searcher, request: SearchRequest, parsed: ParsedQuery,
-                tolerant: bool) -> dict[str, list[FacetValue]]:
+                tolerant: Tolerance | None) -> dict[str, list[FacetValue]]:
         """Disjunctive counts: a facet's own selected values do not narrow its counts."""
         selected = [name for name in FACET_FIELDS if request.filters.get(name)]
         plain = [name for name in FACET_FIELDS if name not in selected]

@@ -95,6 +95,17 @@ def _boundaries(text: str) -> set[int]:
     return edges
 
 
+def corrections(searcher: tantivy.Searcher, compiler: Compiler, parsed: ParsedQuery,
+                clearance: Secrecy) -> dict[str, str]:
+    """Plain words of the query that are not visible vocabulary, mapped to the closest that is."""
+    out = {}
+    for text in parsed.plain_words():
+        better = _best_match(searcher, compiler, fold(text), clearance)
+        if better:
+            out[text] = better
+    return out
+
+
 def _closest_in(token: str, texts: list[str]) -> str | None:
     """The stretch of one of `texts` closest to `token` (approximate substring match)."""
     limit = 1 if len(token) <= 5 else 2
