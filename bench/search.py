@@ -131,10 +131,12 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _rss_kb(pid: int) -> tuple[int, int]:
+def _rss_kb(pid: int) -> tuple[int, int, int, int]:
+    """VmRSS, VmHWM (peak), RssAnon (heap) and RssFile (mapped files: code, index) in kB."""
     fields = dict(line.split(":", 1) for line in
                   Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
-    return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
+    return tuple(int(fields[name].split()[0])  # type: ignore[return-value]
+                 for name in ("VmRSS", "VmHWM", "RssAnon", "RssFile"))
 
 
 def measure_server(home: Path, queries) -> str:
@@ -167,9 +169,10 @@ def measure_server(home: Path, queries) -> str:
                 client.get("/", params=params).raise_for_status()
                 times.append(time.perf_counter() - started)
             client.get("/api/suggest", params={"q": "การ"})
-        rss, peak = _rss_kb(proc.pid)
+        rss, peak, anon, mapped = _rss_kb(proc.pid)
         return (f"web server RSS: idle {idle / 1024:.0f} MB, after {len(queries)} search pages "
-                f"{rss / 1024:.0f} MB (peak {peak / 1024:.0f} MB); search page over HTTP "
+                f"{rss / 1024:.0f} MB (peak {peak / 1024:.0f} MB; heap {anon / 1024:.0f} MB, "
+                f"mapped files incl. the index {mapped / 1024:.0f} MB); search page over HTTP "
                 f"{percentiles(times)}")
     finally:
         proc.terminate()

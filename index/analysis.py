@@ -22,14 +22,16 @@ from functools import lru_cache
 
 from pythainlp.tokenize import word_tokenize
 
-from schemas.text import fold
+from schemas.text import fold, nfc, to_arabic_digits
 
 _THAI_RUN = re.compile(r"[\u0e01-\u0e4f]+")
 _THAI_OR_NOT = re.compile(r"[\u0e01-\u0e4f]+|\s+|[^\s\u0e01-\u0e4f]+")
 _TONE_AND_SILENT = re.compile(r"[\u0e47-\u0e4c]")  # ็ ่ ้ ๊ ๋ ์
 _WORDLIKE = re.compile(r"\w")
 LATIN_OR_DIGIT_RUN = re.compile(r"[a-z0-9]+(?:[.][a-z0-9]+)*")
-_NUMBER_IN_TEXT = re.compile(r"(?<![0-9])([0-9]+(?:\.[0-9]+)*)\s?/\s?ว?\s?([0-9]+)(?![0-9])")
+_NUMBER_IN_TEXT = re.compile(
+    r"(?<![0-9๐-๙])([0-9๐-๙]+(?:\.[0-9๐-๙]+)*)\s?/\s?ว?\s?([0-9๐-๙]+)(?![0-9๐-๙])")
+_THAI_DIGIT = re.compile("[๐-๙]")
 # Tesseract (tha) reads ๔ ๘ ๙ as ๕, ๖ as ๒ (or ๒๐), ๗ as ๓, ๕ or ๑ (measured on the
 # generator's letters): fold each confusable group to one digit; a search then
 # also allows one more slip (an edit) in the folded key.
@@ -38,7 +40,7 @@ _ENGINE = "nlpo3"
 
 
 _TOKEN = re.compile(r"([\u0e01-\u0e4f]+)|([a-z0-9]+(?:[.][a-z0-9]+)*)")
-CACHE = 200_000  # distinct Thai runs kept segmented (a few tens of MB at most)
+CACHE = 65_536  # distinct Thai runs kept per cache (bounded: the web server shares them)
 
 
 @lru_cache(maxsize=CACHE)
@@ -163,10 +165,14 @@ def loose_number(unit: str, running: str) -> str:
     return f"{unit}/{running}".translate(_CONFUSED_DIGITS)
 
 
-def loose_numbers(text: str, *, folded: bool = False) -> list[str]:
-    """OCR-tolerant keys of every `digits/digits` number in `text`, once each."""
-    text = text if folded else fold(text)
-    found = (loose_number(m.group(1), m.group(2)) for m in _NUMBER_IN_TEXT.finditer(text))
+def loose_numbers(text: str) -> list[str]:
+    """OCR-tolerant keys of the `digits/digits` numbers printed in Thai digits in `text`.
+
+    Numbers in Arabic digits are read reliably and are matched exactly; only
+    Thai-digit ones may have come back with ๔ ๖ ๗ ๘ ๙ misread.
+    """
+    found = (loose_number(to_arabic_digits(m.group(1)), to_arabic_digits(m.group(2)))
+             for m in _NUMBER_IN_TEXT.finditer(nfc(text)) if _THAI_DIGIT.search(m.group(0)))
     return list(dict.fromkeys(found))
 
 

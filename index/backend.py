@@ -41,6 +41,8 @@ class IndexDoc:
     to_words: str = ""
     from_words: str = ""
     loose_numbers: tuple[str, ...] = ()
+    own_loose: str = ""
+    number_digits: str = ""
     addressee: str = "other"
     attachments: str = "no"
     register: str = "incoming"

@@ -26,10 +26,10 @@ def index_doc(record: Record) -> IndexDoc:
     folded = fold(searchable)
     tokens = folded_words(folded)
     subject_tokens = words(record.subject or "")
-    loose = loose_numbers(folded, folded=True)
+    loose = loose_numbers(searchable)
     parsed = parse_number(record.number) if record.number else None
-    if parsed is not None:
-        loose = [loose_number(parsed.unit, parsed.running), *loose]
+    own = loose_number(parsed.unit, parsed.running) if parsed is not None else ""
+    own = own if own in loose else ""  # only a number printed (and read) in Thai digits
     return IndexDoc(
         record_id=record.id,
         words=joined(tokens),
@@ -46,7 +46,9 @@ def index_doc(record: Record) -> IndexDoc:
         date=record.date,
         to_words=joined(words(record.to or "")),
         from_words=joined(words(" ".join(p for p in (record.from_org, record.signer) if p))),
-        loose_numbers=tuple(dict.fromkeys(loose)),
+        loose_numbers=tuple(loose),
+        own_loose=own,
+        number_digits=f"{parsed.unit}/{parsed.running}" if parsed is not None else "",
         addressee=addressee_group(record.to),
         attachments="yes" if record.enclosures else "no",
         register=register_of(record.kind, secrecy),

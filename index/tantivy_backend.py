@@ -24,7 +24,7 @@ from index.tantivy_query import NUMBER_FACETS, TERM_FACETS, Compiler, Tolerance,
 from index.tantivy_suggest import complete, correct, corrections
 from schemas.enums import Secrecy
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "6"
 TOLERANT_BELOW = 10  # a page of results: fewer exact hits than this adds OCR-tolerant matches
 FACET_SIZES = {"year": 80, "sender": 30}
 REBUILD_COMMIT_EVERY = 200_000
@@ -37,7 +37,8 @@ def build_schema() -> tantivy.Schema:
     for name in ("words", "subject_words", "to_words", "from_words", "grams", "parts",
                  "subject_parts"):
         sb.add_text_field(name, tokenizer_name="whitespace")
-    for name in ("number_key", "letter_key", "cites", "loose_numbers", "sender_key"):
+    for name in ("number_key", "number_digits", "letter_key", "cites", "loose_numbers",
+                 "own_loose", "sender_key"):
         sb.add_text_field(name, tokenizer_name="raw")
     sb.add_text_field("subject_key", tokenizer_name="raw", stored=True)
     for name in TERM_FACETS:
@@ -132,6 +133,7 @@ class TantivyBackend:
             "parts": doc.parts, "subject_parts": doc.subject_parts,
             "to_words": doc.to_words, "from_words": doc.from_words,
             "number_key": doc.number_key, "letter_key": doc.letter_key,
+            "number_digits": doc.number_digits,
             "subject_key": doc.subject, "sender_key": doc.sender.lower(),
             "kind": doc.kind, "secrecy": doc.secrecy, "urgency": doc.urgency,
             "sender": doc.sender or "-", "status": doc.status, "addressee": doc.addressee,
@@ -143,6 +145,8 @@ class TantivyBackend:
             out.add_text("cites", key)
         for key in doc.loose_numbers:
             out.add_text("loose_numbers", key)
+        if doc.own_loose:
+            out.add_text("own_loose", doc.own_loose)
         return out
 
     # -- reading ---------------------------------------------------------

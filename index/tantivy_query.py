@@ -35,6 +35,7 @@ PART_BOOST = 0.8
 CORRECTED_BOOST = 0.9
 SLIP_BOOST = 0.3
 PROXIMITY_BOOST = 2.0
+FUZZY_BOOST = 0.5
 PARTS_OF = {"words": "parts", "subject_words": "subject_parts", "to_words": "to_words",
             "from_words": "from_words"}
 
@@ -116,14 +117,24 @@ class Compiler:
         options = [
             (Occur.Should, Query.boost_query(
                 Query.term_query(self.schema, "number_key", node.key), NUMBER_BOOST)),
-            (Occur.Should, self._phrase(node.text, None, None)),
+            # the digits in a row anywhere: OCR often misreads the agency letters (ศธ → AS)
+            (Occur.Should, self._phrase(f"{node.unit}/{node.running}" if node.unit else node.text,
+                                        None, None)),
         ]
         if node.unit and node.running:
+            digits = f"{node.unit}/{node.running}"
             loose = loose_number(node.unit, node.running)
-            options.append((Occur.Should, Query.boost_query(Query.term_query(
-                self.schema, "loose_numbers", loose), LOOSE_NUMBER_BOOST)))
-            options.append((Occur.Should, Query.boost_query(Query.fuzzy_term_query(
-                self.schema, "loose_numbers", loose, distance=1), LOOSE_NUMBER_BOOST / 2)))
+            # constant scores: a misread number is evidence, not a term to weigh by rarity
+            for field, text, weight, fuzzy in (
+                    ("number_digits", digits, 4.0, len(digits) >= 9),  # Arabic, one slip
+                    ("own_loose", loose, 6.0, True),  # its own Thai-digit number, misread
+                    ("loose_numbers", loose, 3.0, True)):  # a Thai-digit number in its text
+                options.append((Occur.Should, Query.const_score_query(
+                    Query.term_query(self.schema, field, text), weight)))
+                if fuzzy:
+                    options.append((Occur.Should, Query.const_score_query(
+                        Query.fuzzy_term_query(self.schema, field, text, distance=1),
+                        weight / 2)))
         return Query.boolean_query(options)
 
     def _words(self, node: Words, tolerant: Tolerance | None) -> Query:
@@ -154,6 +165,11 @@ class Compiler:
     def _tolerant_options(self, text: str, tolerant: Tolerance) -> list[tuple[Occur, Query]]:
         """Compound stretches, the visible vocabulary's correction, and one OCR slip."""
         options = [(Occur.Should, q) for q in self._gram_queries(text, tolerant)]
+        whole = fold(text).replace(" ", "")
+        if len(whole) >= 3:  # one slip anywhere, the first letter included
+            options += [(Occur.Should, Query.boost_query(
+                Query.fuzzy_term_query(self.schema, field, whole, distance=1), FUZZY_BOOST))
+                for field in ("words", "parts")]
         better = tolerant.corrections.get(text)
         if better:
             options += [(Occur.Should, Query.boost_query(q, CORRECTED_BOOST))
