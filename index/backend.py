@@ -68,7 +68,7 @@ class SearchRequest:
     offset: int = 0
     sort: str = "relevance"  # or "date_desc", "date_asc"
     facets: bool = True
-    suggest: bool = True  # compute "did you mean" when few letters match
+    suggest: bool = True  # "did you mean" when the exact pass finds fewer than a page
 
 
 @dataclass(frozen=True)

@@ -174,7 +174,7 @@ class TantivyBackend:
         total = found.count or 0
         facets = self._facets(searcher, request, parsed, tolerant) if request.facets else {}
         hint = None
-        if request.suggest and total < 3 and parsed.plain_words():
+        if request.suggest and tolerant is not None and parsed.plain_words():
             subjects = [_stored(searcher, address, "subject_key") for address in addresses[:5]]
             hint = correct(searcher, self.compiler, request.query, parsed, request.clearance,
                            [text for text in subjects if text])
