@@ -186,7 +186,7 @@ class TantivyBackend:
             return min(searcher.doc_freq("grams", g) for g in gram_tokens)
 
         return Tolerance(corrections(searcher, self.compiler, parsed, clearance), doc_freq,
-                         max(5000, searcher.num_docs // 20))
+                         max(2000, searcher.num_docs // 50))
 
     def suggest(self, request: SuggestRequest) -> list[Suggestion]:
         """Completions from visible records' subjects, senders and subject words."""

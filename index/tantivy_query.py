@@ -217,8 +217,8 @@ class Compiler:
         A slip (one wrong, missing or extra letter) spoils at most two
         neighbouring bigrams, so the bigrams either side of each such pair
         must still stand in a row. Stretches whose rarest bigram is in more
-        than a twentieth of the letters are skipped: they match nearly
-        everything and cost tens of milliseconds at a million letters.
+        than a fiftieth of the letters are skipped: they match too much and
+        cost tens of milliseconds at a million letters.
         """
         gram_tokens = grams(text)
         if len(gram_tokens) < 2:
