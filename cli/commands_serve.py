@@ -37,10 +37,15 @@ def serve(
     port: int = typer.Option(8000),
 ) -> None:
     """เปิดเว็บ (serve the web UI)."""
-    from ingest.runner import Runner
+    from store.jobs import counts
 
     archive = Archive.open(settings())
-    Runner(archive).run()  # finish jobs a crash or restart left in the queue
+    with archive.db.session() as session:
+        left = counts(session)
+    if left["queued"] or left["running"]:  # finish jobs a crash or restart left in the queue
+        from ingest.runner import Runner  # Haystack and OCR: only when there is work
+
+        Runner(archive).run()
     serve_archive(archive, host, port)
 
 
