@@ -34,6 +34,7 @@ from sqlalchemy import insert  # noqa: E402
 
 from bench.search_corpus import letter_pool, records  # noqa: E402
 from cli.samples import search_word  # noqa: E402
+from index.analysis import segment  # noqa: E402
 from index.backend import SearchRequest  # noqa: E402
 from index.service import search  # noqa: E402
 from index.sync import reindex  # noqa: E402
@@ -79,8 +80,8 @@ def query_set(pool: list[dict], n: int, seed: int = 11) -> list[tuple[str, dict[
         kind = rng.randrange(8)
         if kind == 0:
             query = search_word(letter)
-        elif kind == 1:
-            query = f'"{letter["subject"].split()[0][:14]}"'
+        elif kind == 1:  # the first words of a subject, whole, as a quoted phrase
+            query = f'"{"".join(segment(letter["subject"].split()[0])[:3])}"'
         elif kind == 2:
             query = letter["signer"].split(" ", 1)[-1] if " " in letter["signer"] else "ครู"
         elif kind == 3:
@@ -185,19 +186,37 @@ def main() -> None:
     parser.add_argument("--home", type=Path, default=None)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--no-server", action="store_true")
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure searches on the corpus and index already in --home")
     args = parser.parse_args()
     home = args.home or Path(tempfile.mkdtemp(prefix="saraban-search-bench-"))
     archive = Archive.open(Settings(home=home))
-    with archive.db.session() as session:
-        add_user(session, "bench", PASSWORD, role=Role.reader, clearance=Secrecy.none)
     print(f"records {args.records:,}  home {home}  cores {os.cpu_count()}")
     started = time.perf_counter()
     pool = letter_pool()
     print(f"letter pool: {len(pool)} letters in {time.perf_counter() - started:.1f} s")
-    took = fill_store(archive, args.records, pool)
-    chars = sum(len(r["text"]) for r in records(min(args.records, 2000), pool)) / min(
-        args.records, 2000)
-    print(f"store filled: {took:.1f} s ({args.records / took:,.0f} records/s), "
+    if not args.reuse:
+        with archive.db.session() as session:
+            add_user(session, "bench", PASSWORD, role=Role.reader, clearance=Secrecy.none)
+        build(archive, args.records, pool)
+    queries = query_set(pool, args.queries)
+    print(f"backend search, facets on ({len(queries)} queries), first pass (cold): "
+          f"{percentiles(time_queries(archive, queries, through_service=False))}")
+    print(f"backend search, facets on, same queries again (warm): "
+          f"{percentiles(time_queries(archive, queries, through_service=False))}")
+    print(f"search service incl. store rows and snippets (warm): "
+          f"{percentiles(time_queries(archive, queries, through_service=True))}")
+    archive.close()
+    if not args.no_server:
+        print(measure_server(home, query_set(pool, 200, seed=12)))
+
+
+def build(archive: Archive, n: int, pool: list[dict]) -> None:
+    """Fill the store with `n` records and time a full reindex."""
+    took = fill_store(archive, n, pool)
+    sample = min(n, 2000)
+    chars = sum(len(r["text"]) for r in records(sample, pool)) / sample
+    print(f"store filled: {took:.1f} s ({n / took:,.0f} records/s), "
           f"mean text {chars:,.0f} characters")
     started = time.perf_counter()
     done = reindex(archive.db, archive.backend)
@@ -205,15 +224,6 @@ def main() -> None:
     size = sum(p.stat().st_size for p in archive.settings.index_dir.iterdir()) / 2**20
     print(f"full reindex: {done:,} records in {took:.1f} s = {done / took:,.0f} records/s; "
           f"index {size:,.0f} MB")
-    queries = query_set(pool, args.queries)
-    time_queries(archive, queries[:30], through_service=False)  # warm the page cache
-    print(f"backend search, facets on ({len(queries)} queries): "
-          f"{percentiles(time_queries(archive, queries, through_service=False))}")
-    print(f"search service incl. store rows and snippets: "
-          f"{percentiles(time_queries(archive, queries, through_service=True))}")
-    archive.close()
-    if not args.no_server:
-        print(measure_server(home, queries[: min(200, len(queries))]))
 
 
 if __name__ == "__main__":

@@ -216,14 +216,17 @@ class Compiler:
 
         A slip (one wrong, missing or extra letter) spoils at most two
         neighbouring bigrams, so the bigrams either side of each such pair
-        must still stand in a row. Stretches whose rarest bigram is in more
+        must still stand in a row. Stretches (the whole one too) whose rarest bigram is in more
         than a fiftieth of the letters are skipped: they match too much and
         cost tens of milliseconds at a million letters.
         """
         gram_tokens = grams(text)
         if len(gram_tokens) < 2:
             return [Query.term_query(self.schema, "grams", g) for g in gram_tokens]
-        out = [Query.boost_query(Query.phrase_query(self.schema, "grams", gram_tokens), 0.8)]
+        out = []
+        if tolerant.doc_freq(gram_tokens) <= tolerant.common:
+            out.append(Query.boost_query(Query.phrase_query(self.schema, "grams", gram_tokens),
+                                         0.8))
         n = len(gram_tokens)
         if n < 4:
             return out
@@ -234,7 +237,7 @@ class Compiler:
             sides = [side for side in (left, right) if side]
             if any(len(side) == 1 for side in sides) and len(sides) == 2:
                 sides = [max(sides, key=len)]
-            if all(tolerant.doc_freq(side) > tolerant.common for side in sides):
+            if any(tolerant.doc_freq(side) > tolerant.common for side in sides):
                 continue
             must = [(Occur.Must, self._token_phrase("grams", side)) for side in sides]
             out.append(Query.boost_query(Query.boolean_query(must), SLIP_BOOST))
