@@ -38,11 +38,16 @@ def serve(
 ) -> None:
     """เปิดเว็บ (serve the web UI)."""
     from cli.commands_index import start_outbox_thread
-    from ingest.runner import Runner
+    from store.jobs import counts
 
     archive = Archive.open(settings())
     start_outbox_thread(archive)  # keeps the index in step with the store (issue 5)
-    Runner(archive).run()  # finish jobs a crash or restart left in the queue
+    with archive.db.session() as session:
+        left = counts(session)
+    if left["queued"] or left["running"]:  # finish jobs a crash or restart left in the queue
+        from ingest.runner import Runner  # Haystack and OCR: only when there is work
+
+        Runner(archive).run()
     serve_archive(archive, host, port)
 
 

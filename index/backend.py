@@ -1,19 +1,27 @@
 """The search-backend interface: what every backend (embedded, OpenSearch) offers.
 
-Backends MUST apply the reader's clearance inside the search itself, so that
-no hit, count, facet value or suggestion above it can come back.
+Backends MUST apply the reader's clearance inside every call that reads
+(`search`, `suggest`), so that no hit, count, facet value, suggestion or
+"did you mean" above it can come back. Queries arrive as text and are parsed
+by `index.query.parse` into a backend-neutral tree that each backend compiles.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from contextlib import AbstractContextManager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
+from index.facets import FACET_FIELDS
 from schemas.enums import Secrecy
 
-FACET_FIELDS = ("year", "kind", "secrecy", "urgency", "sender", "status")
+__all__ = ["FACET_FIELDS", "IndexDoc", "SearchRequest", "IndexHit", "FacetValue", "IndexResult",
+           "Suggestion", "SuggestRequest", "SearchBackend", "THREAD_FILTERS"]
+
+# Filters that are not facets: correspondence threads (index.threads).
+THREAD_FILTERS = ("letter_key", "number_key", "cites")
 
 
 @dataclass(frozen=True)
@@ -33,11 +41,28 @@ class IndexDoc:
     date: dt.date | None
     text: str = ""  # the readable text, for backends that highlight themselves (issue 5)
     version: int = 0  # the record's version: a backend MAY refuse to replace a newer one
+    to_words: str = ""
+    from_words: str = ""
+    loose_numbers: tuple[str, ...] = ()
+    own_loose: str = ""
+    number_digits: str = ""
+    addressee: str = "other"
+    attachments: str = "no"
+    register: str = "incoming"
+    letter_key: str = ""
+    cites: tuple[str, ...] = ()
+    subject: str = ""
+    parts: str = ""
+    subject_parts: str = ""
 
 
 @dataclass(frozen=True)
 class SearchRequest:
-    """A search as a reader asks it."""
+    """A search as a reader asks it.
+
+    `filters` maps a name of FACET_FIELDS (or THREAD_FILTERS) to the values
+    wanted: values of one name are OR-ed, names are AND-ed.
+    """
 
     query: str = ""
     filters: dict[str, list[str]] = field(default_factory=dict)
@@ -45,6 +70,8 @@ class SearchRequest:
     limit: int = 10
     offset: int = 0
     sort: str = "relevance"  # or "date_desc", "date_asc"
+    facets: bool = True
+    suggest: bool = True  # "did you mean" when the exact pass finds fewer than a page
 
 
 @dataclass(frozen=True)
@@ -66,22 +93,42 @@ class FacetValue:
 
 @dataclass
 class IndexResult:
-    """Matching ids (one page), the total, and facet counts."""
+    """Matching ids (one page), the total, facet counts and a possible correction."""
 
     total: int
     hits: list[IndexHit]
     facets: dict[str, list[FacetValue]]
+    did_you_mean: str | None = None
+
+
+@dataclass(frozen=True)
+class SuggestRequest:
+    """Type-ahead: what the reader has typed so far."""
+
+    text: str
+    clearance: Secrecy = Secrecy.none
+    limit: int = 8
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A completion from the archive's vocabulary: a subject, a sender or a word."""
+
+    text: str
+    kind: str  # "subject", "sender" or "word"
+    count: int
 
 
 @runtime_checkable
 class SearchBackend(Protocol):
     """A search index of records.
 
-    Implementations MUST filter by `request.clearance` inside `search`;
+    Implementations MUST filter by clearance inside `search` and `suggest`;
     MUST raise `schemas.errors.SearchUnavailable` when their service cannot be
     reached, so that the outbox retries and search reports it is degraded;
     MUST treat Thai and Arabic digits alike (the analysis module folds them);
-    SHOULD return facet counts for every name in FACET_FIELDS.
+    MUST compute facet counts disjunctively (index.facets); SHOULD return
+    facet counts for every name in FACET_FIELDS.
     """
 
     def upsert(self, docs: list[IndexDoc]) -> None:
@@ -90,8 +137,14 @@ class SearchBackend(Protocol):
     def delete(self, record_ids: list[int]) -> None:
         """Remove documents; unknown ids are ignored."""
 
+    def bulk_load(self, docs: Iterable[IndexDoc]) -> int:
+        """Replace the whole index by `docs` (streamed, bulk); return how many."""
+
     def search(self, request: SearchRequest) -> IndexResult:
         """Run a query; raises nothing for a malformed query (it is searched as words)."""
+
+    def suggest(self, request: SuggestRequest) -> list[Suggestion]:
+        """Completions of `request.text` from visible records' subjects, senders and words."""
 
     def count(self) -> int:
         """Number of documents in the index."""

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import html
+import re
 
-from pythainlp.tokenize import word_tokenize
-
-from index.analysis import gram_base, words
+from index.analysis import LATIN_OR_DIGIT_RUN, gram_base, segment, words
 from schemas.text import fold
 
 WINDOW_WORDS = 40
+_THAI = re.compile(r"[\u0e01-\u0e4f]")
 
 
 def _matches(token: str, wanted: set[str], wanted_bases: list[str]) -> bool:
@@ -18,6 +18,8 @@ def _matches(token: str, wanted: set[str], wanted_bases: list[str]) -> bool:
         return False
     if folded in wanted:
         return True
+    if not _THAI.search(folded):
+        return any(part in wanted for part in LATIN_OR_DIGIT_RUN.findall(folded))
     base = gram_base(token)
     return len(base) >= 2 and any(len(w) >= 3 and w in base for w in wanted_bases)
 
@@ -32,7 +34,7 @@ def snippet(text: str, terms: list[str], *, window: int = WINDOW_WORDS) -> str:
     flat = " ".join(text.replace("\f", "\n").split())
     if not flat:
         return ""
-    tokens = word_tokenize(flat, engine="newmm", keep_whitespace=True)
+    tokens = segment(flat)
     wanted = {w for term in terms for w in words(term)}
     wanted_bases = [gram_base(term).replace(" ", "") for term in terms] + [
         gram_base(w) for w in wanted]

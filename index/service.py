@@ -53,14 +53,17 @@ class SearchResponse:
     total: int
     hits: list[Hit]
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    did_you_mean: str | None = None
     degraded: str = ""  # why results may be missing or stale (issue 5); "" when healthy
 
     def as_json(self) -> dict[str, object]:
-        """The CLI/API JSON contract: {total, hits, facets}, plus `degraded` when it is."""
+        """The CLI/API JSON contract: {total, hits, facets, did_you_mean}, plus
+        `degraded` when it is."""
         out: dict[str, object] = {
             "total": self.total, "hits": [hit.as_json() for hit in self.hits],
             "facets": {name: [{"value": v.value, "count": v.count} for v in values]
-                       for name, values in self.facets.items()}}
+                       for name, values in self.facets.items()},
+            "did_you_mean": self.did_you_mean}
         if self.degraded:
             out["degraded"] = self.degraded
         return out
@@ -88,7 +91,8 @@ def search(db: Database, backend: SearchBackend, request: SearchRequest) -> Sear
             hits.append(_hit(record, index_hit.score, terms, index_hit.snippet))
         waiting = failing_changes(session)
     degraded = BEHIND.format(count=waiting) if waiting else ""
-    return SearchResponse(result.total, hits, result.facets, degraded=degraded)
+    return SearchResponse(result.total, hits, result.facets, result.did_you_mean,
+                          degraded=degraded)
 
 
 def _hit(record: Record, score: float, terms: list[str], highlighted: str = "") -> Hit:

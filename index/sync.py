@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
 
-from index.backend import Rebuildable, SearchBackend
+from index.backend import IndexDoc, Rebuildable, SearchBackend
 from index.documents import index_doc
 from index.outbox import deliver_all
 from schemas.enums import RecordStatus
@@ -16,23 +15,7 @@ from store.db import Database
 from store.outbox import queue_records
 
 BATCH = 500
-
-
-def _index_batch(session: Session, backend: SearchBackend, records: list[Record]) -> None:
-    """Index `records` and mark the versions indexed, compare-and-set.
-
-    A record edited meanwhile keeps its newer version and stays pending.
-    """
-    live = [record for record in records if record.status != RecordStatus.destroyed]
-    backend.upsert([index_doc(record) for record in live])
-    # A destroyed record (issue #6) leaves the index for good; its tombstone is not searchable.
-    gone = [record.id for record in records if record.status == RecordStatus.destroyed]
-    if gone:
-        backend.delete(gone)
-    for record in records:
-        session.execute(update(Record).where(Record.id == record.id,
-                                             Record.version == record.version)
-                        .values(indexed_version=record.version, updated_at=Record.updated_at))
+REBUILD_BATCH = 2000
 
 
 def sync_pending(db: Database, backend: SearchBackend) -> int:
@@ -50,40 +33,62 @@ def reindex(db: Database, backend: SearchBackend,
 
     A backend that can build a new index beside the live one (OpenSearch)
     fills it and swaps it in, so search never goes empty; records changed
-    meanwhile are queued again for the new index.
+    meanwhile are queued again for the new index. The embedded index is
+    replaced in one bulk pass; records edited meanwhile stay pending.
+    Destroyed records (retention) are never indexed again.
     """
+    started = utcnow()
+    total = _count(db)
     if isinstance(backend, Rebuildable):
-        started = utcnow()
         with backend.rebuild() as target:
-            done = _fill(db, target, progress)
+            done = _fill(target, _all_docs(db, total, progress))
         with db.session() as session:
             changed = list(session.scalars(select(Record.id).where(Record.updated_at >= started)))
             queue_records(session, changed)
         deliver_all(db, backend)
         return done
-    backend.clear()
+    done = backend.bulk_load(_all_docs(db, total, progress))
     with db.session() as session:
-        total = session.scalar(select(func.count()).select_from(Record)) or 0
-        session.execute(update(Record).values(indexed_version=0, updated_at=Record.updated_at))
-    return _fill(db, backend, progress, total)
+        session.execute(update(Record).where(Record.updated_at <= started)
+                        .values(indexed_version=Record.version, updated_at=Record.updated_at))
+        session.execute(update(Record).where(Record.updated_at > started)
+                        .values(indexed_version=0, updated_at=Record.updated_at))
+    return done
 
 
-def _fill(db: Database, backend: SearchBackend,
-          progress: Callable[[int, int], None] | None, total: int | None = None) -> int:
-    if total is None:
-        with db.session() as session:
-            total = session.scalar(select(func.count()).select_from(Record)) or 0
-    done = 0
-    last_id = 0
+def _count(db: Database) -> int:
+    with db.session() as session:
+        return session.scalar(select(func.count()).select_from(Record)) or 0
+
+
+def _fill(target: SearchBackend, docs: Iterator[IndexDoc]) -> int:
+    """Upsert `docs` into `target` a batch at a time; return how many."""
+    done, batch = 0, []
+    for doc in docs:
+        batch.append(doc)
+        if len(batch) >= BATCH:
+            target.upsert(batch)
+            done, batch = done + len(batch), []
+    if batch:
+        target.upsert(batch)
+        done += len(batch)
+    return done
+
+
+def _all_docs(db: Database, total: int,
+              progress: Callable[[int, int], None] | None) -> Iterator[IndexDoc]:
+    """Every live record's index document, read in id order a batch at a time."""
+    last_id, done = 0, 0
     while True:
         with db.session() as session:
             records = list(session.scalars(select(Record).where(Record.id > last_id)
-                                           .order_by(Record.id).limit(BATCH)))
-            if not records:
-                break
-            _index_batch(session, backend, records)
-            last_id = records[-1].id
-            done += len(records)
+                                           .order_by(Record.id).limit(REBUILD_BATCH)))
+            docs = [index_doc(record) for record in records
+                    if record.status != RecordStatus.destroyed]
+        if not records:
+            return
+        last_id = records[-1].id
+        yield from docs
+        done += len(records)
         if progress:
             progress(done, total)
-    return done

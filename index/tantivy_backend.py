@@ -1,44 +1,50 @@
 """The embedded search backend on Tantivy (the `tantivy` wheel).
 
-Text fields hold tokens made in Python (index.analysis) and are split by
-Tantivy's whitespace tokenizer, so Thai is segmented the same way at index
-and query time. Clearance is a range filter on `secrecy_level` inside every
-query, so hits, counts and facets above the reader's level never exist.
+Clearance is a range filter on `secrecy_level` inside every query, facet
+count, completion and correction, so nothing above the reader's level is
+ever counted, let alone returned. A search runs exact first; when that finds
+fewer than a page of letters, it runs again tolerant of OCR damage (most of a
+word's character bigrams present), which is slower on common bigrams and so
+kept for the queries that need it.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 import threading
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 import tantivy
 
-from index.analysis import gram_base, grams, words
-from index.backend import FACET_FIELDS, FacetValue, IndexDoc, IndexHit, IndexResult, SearchRequest
-from index.query import AnyOf, LetterNumber, Node, Not, Phrase, Words, parse
+from index.backend import (FACET_FIELDS, FacetValue, IndexDoc, IndexHit, IndexResult,
+                           SearchRequest, Suggestion, SuggestRequest)
+from index.query import ParsedQuery, parse
+from index.tantivy_query import NUMBER_FACETS, TERM_FACETS, Compiler, Tolerance, day_number
+from index.tantivy_suggest import complete, correct, corrections
 from schemas.enums import Secrecy
-from schemas.thai_dates import be_year
 
-_TEXT_FACETS = ("kind", "secrecy", "urgency", "sender", "status")
-_EPOCH = dt.date(1970, 1, 1)
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "6"
+TOLERANT_BELOW = 10  # a page of results: fewer exact hits than this adds OCR-tolerant matches
+FACET_SIZES = {"year": 80, "sender": 30}
+REBUILD_COMMIT_EVERY = 200_000
 
 
 def build_schema() -> tantivy.Schema:
     """The index schema."""
     sb = tantivy.SchemaBuilder()
     sb.add_unsigned_field("record_id", stored=True, indexed=True, fast=True)
-    for name in ("words", "subject_words", "grams"):
+    for name in ("words", "subject_words", "to_words", "from_words", "grams", "parts",
+                 "subject_parts"):
         sb.add_text_field(name, tokenizer_name="whitespace")
-    sb.add_text_field("number_key", tokenizer_name="raw")
-    for name in _TEXT_FACETS:
+    for name in ("number_key", "number_digits", "letter_key", "cites", "loose_numbers",
+                 "own_loose", "sender_key"):
+        sb.add_text_field(name, tokenizer_name="raw")
+    sb.add_text_field("subject_key", tokenizer_name="raw", stored=True)
+    for name in TERM_FACETS:
         sb.add_text_field(name, tokenizer_name="raw", fast=True)
-    sb.add_unsigned_field("secrecy_level", indexed=True, fast=True)
-    sb.add_unsigned_field("year", indexed=True, fast=True)  # BE; 0 when unknown
-    sb.add_unsigned_field("day", indexed=True, fast=True)  # days since 1970 for sorting
+    for name in ("secrecy_level", *NUMBER_FACETS, "day"):
+        sb.add_unsigned_field(name, indexed=True, fast=True)
     return sb.build()
 
 
@@ -50,17 +56,18 @@ class TantivyBackend:
         marker = directory / "SCHEMA_VERSION"
         if marker.exists() and marker.read_text().strip() != SCHEMA_VERSION:
             for child in directory.iterdir():
-                child.unlink()
+                child.unlink()  # an older layout: `saraban reindex` (or serve) rebuilds it
         self.schema = build_schema()
         self.index = tantivy.Index(self.schema, path=str(directory))
         marker.write_text(SCHEMA_VERSION)
+        self.compiler = Compiler(self.schema)
         self._lock = threading.Lock()
 
     # -- writing ---------------------------------------------------------
-    def _writer(self) -> tantivy.IndexWriter:
+    def _writer(self, heap: int = 64_000_000) -> tantivy.IndexWriter:
         for attempt in range(50):
             try:
-                return self.index.writer(heap_size=64_000_000, num_threads=1)
+                return self.index.writer(heap_size=heap, num_threads=1)
             except ValueError:  # another process holds the writer lock
                 time.sleep(0.1 * (attempt + 1))
         raise RuntimeError("search index is locked by another process")
@@ -74,9 +81,7 @@ class TantivyBackend:
             for doc in docs:
                 self._delete_id(writer, doc.record_id)
                 writer.add_document(self._document(doc))
-            writer.commit()
-            writer.wait_merging_threads()
-            self.index.reload()
+            self._finish(writer)
 
     def delete(self, record_ids: list[int]) -> None:
         """Remove documents by record id."""
@@ -84,9 +89,7 @@ class TantivyBackend:
             writer = self._writer()
             for record_id in record_ids:
                 self._delete_id(writer, record_id)
-            writer.commit()
-            writer.wait_merging_threads()
-            self.index.reload()
+            self._finish(writer)
 
     def _delete_id(self, writer: tantivy.IndexWriter, record_id: int) -> None:
         # delete_documents_by_term silently matches nothing on an unsigned field in
@@ -100,10 +103,27 @@ class TantivyBackend:
         with self._lock:
             writer = self._writer()
             writer.delete_all_documents()
-            writer.commit()
-            writer.garbage_collect_files()  # the old segments' files go from the disk
-            writer.wait_merging_threads()
-            self.index.reload()
+            self._finish(writer)
+
+    def bulk_load(self, docs: Iterable[IndexDoc]) -> int:
+        """Replace the index by `docs` with one writer (bulk; no per-document delete)."""
+        done = 0
+        with self._lock:
+            writer = self._writer(heap=256_000_000)
+            writer.delete_all_documents()
+            for doc in docs:
+                writer.add_document(self._document(doc))
+                done += 1
+                if done % REBUILD_COMMIT_EVERY == 0:
+                    writer.commit()
+            self._finish(writer)
+        return done
+
+    def _finish(self, writer: tantivy.IndexWriter) -> None:
+        writer.commit()
+        writer.garbage_collect_files()  # old segments' files leave the disk (destruction)
+        writer.wait_merging_threads()
+        self.index.reload()
 
     def contains(self, record_id: int) -> bool:
         """Whether a live document for `record_id` is in the index."""
@@ -123,18 +143,31 @@ class TantivyBackend:
         unsigned = {
             "record_id": doc.record_id,
             "secrecy_level": Secrecy(doc.secrecy).level,
-            "year": be_year(doc.date) if doc.date else 0,
-            "day": (doc.date - _EPOCH).days if doc.date and doc.date > _EPOCH else 0,
+            "year": doc.date.year + 543 if doc.date else 0,
+            "month": doc.date.month if doc.date else 0,
+            "day": day_number(doc.date) if doc.date else 0,
         }
         for name, value in unsigned.items():
             out.add_unsigned(name, value)
         text = {
             "words": doc.words, "subject_words": doc.subject_words, "grams": doc.grams,
-            "number_key": doc.number_key, "kind": doc.kind, "secrecy": doc.secrecy,
-            "urgency": doc.urgency, "sender": doc.sender or "-", "status": doc.status,
+            "parts": doc.parts, "subject_parts": doc.subject_parts,
+            "to_words": doc.to_words, "from_words": doc.from_words,
+            "number_key": doc.number_key, "letter_key": doc.letter_key,
+            "number_digits": doc.number_digits,
+            "subject_key": doc.subject, "sender_key": doc.sender.lower(),
+            "kind": doc.kind, "secrecy": doc.secrecy, "urgency": doc.urgency,
+            "sender": doc.sender or "-", "status": doc.status, "addressee": doc.addressee,
+            "attachments": doc.attachments, "register": doc.register,
         }
         for name, value in text.items():
             out.add_text(name, value)
+        for key in doc.cites:
+            out.add_text("cites", key)
+        for key in doc.loose_numbers:
+            out.add_text("loose_numbers", key)
+        if doc.own_loose:
+            out.add_text("own_loose", doc.own_loose)
         return out
 
     # -- reading ---------------------------------------------------------
@@ -144,136 +177,93 @@ class TantivyBackend:
         return self.index.searcher().num_docs
 
     def search(self, request: SearchRequest) -> IndexResult:
-        """Ranked ids, total and facets, all within the reader's clearance."""
+        """Ranked ids, total, disjunctive facets and a correction, all within clearance."""
         self.index.reload()
         searcher = self.index.searcher()
-        query = self.compile(request)
+        parsed = parse(request.query)
+        tolerant: Tolerance | None = None
+        query = self.query(request, parsed, tolerant=None)
+        found = self._top(searcher, query, request)
+        if (found.count or 0) < TOLERANT_BELOW and parsed.highlight_terms():
+            tolerant = self._tolerance(searcher, parsed, request.clearance)
+            query = self.query(request, parsed, tolerant=tolerant)
+            found = self._top(searcher, query, request)
+        addresses = [address for _key, address in found.hits]
+        ids = searcher.fast_field_values("record_id", addresses) if addresses else []
+        hits = [IndexHit(int(record_id), float(key) if isinstance(key, float) else 0.0)
+                for (key, _a), record_id in zip(found.hits, ids, strict=True)]
+        total = found.count or 0
+        facets = self._facets(searcher, request, parsed, tolerant) if request.facets else {}
+        hint = None
+        if request.suggest and tolerant is not None and parsed.plain_words():
+            subjects = [_stored(searcher, address, "subject_key") for address in addresses[:5]]
+            hint = correct(searcher, self.compiler, request.query, parsed, request.clearance,
+                           [text for text in subjects if text])
+        return IndexResult(total=total, hits=hits, facets=facets, did_you_mean=hint)
+
+    def _tolerance(self, searcher: tantivy.Searcher, parsed: ParsedQuery,
+                   clearance: Secrecy) -> Tolerance:
+        def doc_freq(gram_tokens: list[str]) -> int:
+            return min(searcher.doc_freq("grams", g) for g in gram_tokens)
+
+        return Tolerance(corrections(searcher, self.compiler, parsed, clearance), doc_freq,
+                         max(2000, searcher.num_docs // 50))
+
+    def suggest(self, request: SuggestRequest) -> list[Suggestion]:
+        """Completions from visible records' subjects, senders and subject words."""
+        self.index.reload()
+        return complete(self.index.searcher(), self.compiler, request)
+
+    def query(self, request: SearchRequest, parsed: ParsedQuery, *, tolerant: Tolerance | None,
+              without: str | None = None) -> tantivy.Query:
+        """The whole query: clearance, text, typed filters and request filters but `without`."""
+        clauses = [(tantivy.Occur.Must, self.compiler.clearance(request.clearance))]
+        clauses += self.compiler.text_clauses(parsed, tolerant)
+        clauses += [(tantivy.Occur.Must, self.compiler.typed_filter(f)) for f in parsed.filters]
+        clauses += [(tantivy.Occur.Must, self.compiler.facet_filter(name, values))
+                    for name, values in request.filters.items() if name != without and values]
+        return tantivy.Query.boolean_query(clauses)
+
+    @staticmethod
+    def _top(searcher: tantivy.Searcher, query: tantivy.Query,
+             request: SearchRequest) -> tantivy.SearchResult:
         kwargs: dict[str, object] = {"limit": max(1, request.limit), "offset": request.offset}
         if request.sort in ("date_desc", "date_asc"):
             kwargs["order_by_field"] = "day"
-            kwargs["order"] = tantivy.Order.Desc if request.sort == "date_desc" else tantivy.Order.Asc
-        found = searcher.search(query, **kwargs)
-        addresses = [address for _score, address in found.hits]
-        ids = searcher.fast_field_values("record_id", addresses) if addresses else []
-        hits = [IndexHit(int(record_id), float(score) if isinstance(score, float) else 0.0)
-                for (score, _a), record_id in zip(found.hits, ids, strict=True)]
-        return IndexResult(total=found.count or 0, hits=hits, facets=self._facets(searcher, query))
+            kwargs["order"] = (tantivy.Order.Desc if request.sort == "date_desc"
+                               else tantivy.Order.Asc)
+        return searcher.search(query, **kwargs)
 
-    def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, list[FacetValue]]:
-        spec = {name: {"terms": {"field": name, "size": 30}} for name in _TEXT_FACETS}
-        spec["year"] = {"terms": {"field": "year", "size": 60}}
+    def _facets(self, searcher: tantivy.Searcher, request: SearchRequest, parsed: ParsedQuery,
+                tolerant: Tolerance | None) -> dict[str, list[FacetValue]]:
+        """Disjunctive counts: a facet's own selected values do not narrow its counts."""
+        selected = [name for name in FACET_FIELDS if request.filters.get(name)]
+        plain = [name for name in FACET_FIELDS if name not in selected]
+        raw = self._aggregate(searcher, self.query(request, parsed, tolerant=tolerant), plain)
+        for name in selected:
+            query = self.query(request, parsed, tolerant=tolerant, without=name)
+            raw |= self._aggregate(searcher, query, [name])
+        return {name: raw.get(name, []) for name in FACET_FIELDS}
+
+    @staticmethod
+    def _aggregate(searcher: tantivy.Searcher, query: tantivy.Query,
+                   names: list[str]) -> dict[str, list[FacetValue]]:
+        if not names:
+            return {}
+        spec = {name: {"terms": {"field": name, "size": FACET_SIZES.get(name, 20)}}
+                for name in names}
         raw = searcher.aggregate(query, spec)
-        facets: dict[str, list[FacetValue]] = {}
-        for name in FACET_FIELDS:
+        out = {}
+        for name in names:
             buckets = raw.get(name, {}).get("buckets", [])
             values = [FacetValue(_bucket_key(b["key"]), int(b["doc_count"])) for b in buckets]
-            facets[name] = [v for v in values if v.value not in ("", "0", "-")]
-        return facets
-
-    # -- compiling the query tree ------------------------------------------
-    def compile(self, request: SearchRequest) -> tantivy.Query:
-        """The whole Tantivy query: text clauses, filters and the clearance filter."""
-        parsed = parse(request.query)
-        Occur = tantivy.Occur
-        clauses: list[tuple[tantivy.Occur, tantivy.Query]] = [
-            (Occur.Must, tantivy.Query.range_query(
-                self.schema, "secrecy_level", tantivy.FieldType.Unsigned, 0,
-                Secrecy(request.clearance).level)),
-        ]
-        for node in parsed.required:
-            clauses.append((Occur.Must, self._node(node)))
-        for node in parsed.excluded:
-            clauses.append((Occur.MustNot, self._node(node)))
-        for name, values in request.filters.items():
-            clauses.append((Occur.Must, self._filter(name, values)))
-        if not parsed.required:
-            clauses.append((Occur.Must, tantivy.Query.all_query()))
-        return tantivy.Query.boolean_query(clauses)
-
-    def _filter(self, name: str, values: list[str]) -> tantivy.Query:
-        if name == "year":
-            years = [int(v) for v in values if v.strip().isdigit()]
-            return tantivy.Query.term_set_query(self.schema, "year", years or [0])
-        if name not in _TEXT_FACETS:
-            return tantivy.Query.empty_query()
-        return tantivy.Query.term_set_query(self.schema, name, values)
-
-    def _node(self, node: Node) -> tantivy.Query:
-        Occur = tantivy.Occur
-        if isinstance(node, LetterNumber):
-            return self._letter_number(node)
-        if isinstance(node, Not):
-            return tantivy.Query.boolean_query([(Occur.MustNot, self._node(node.node)),
-                                                (Occur.Must, tantivy.Query.all_query())])
-        if isinstance(node, AnyOf):
-            return tantivy.Query.boolean_query([(Occur.Should, self._node(n)) for n in node.nodes])
-        if isinstance(node, Phrase):
-            return self._phrase(node.text, node.field)
-        return self._words(node)
-
-    def _letter_number(self, node: LetterNumber) -> tantivy.Query:
-        Occur = tantivy.Occur
-        exact = tantivy.Query.boost_query(
-            tantivy.Query.term_query(self.schema, "number_key", node.key), 20.0)
-        return tantivy.Query.boolean_query([
-            (Occur.Should, exact),
-            (Occur.Should, self._phrase(node.text, None)),
-        ])
-
-    def _words(self, node: Words) -> tantivy.Query:
-        tokens = words(node.text)
-        if not tokens:
-            return tantivy.Query.empty_query()
-        field = "subject_words" if node.field == "subject" else "words"
-        Occur = tantivy.Occur
-        options: list[tuple[tantivy.Occur, tantivy.Query]] = []
-        if len(tokens) == 1:
-            options.append((Occur.Should, tantivy.Query.term_query(self.schema, field, tokens[0])))
-            if field == "words":
-                options.append((Occur.Should, tantivy.Query.boost_query(
-                    tantivy.Query.term_query(self.schema, "subject_words", tokens[0]), 1.5)))
-        else:
-            options.append((Occur.Should, self._token_phrase(field, tokens)))
-        if node.field is None:
-            options.extend((Occur.Should, q) for q in self._gram_queries(node.text))
-        return tantivy.Query.boolean_query(options)
-
-    def _phrase(self, text: str, field_name: str | None) -> tantivy.Query:
-        field = "subject_words" if field_name == "subject" else "words"
-        tokens = words(text)
-        Occur = tantivy.Occur
-        options = [(Occur.Should, self._token_phrase(field, tokens))] if tokens else []
-        if field_name is None:
-            gram_tokens = grams(text)
-            if len(gram_tokens) > 1:
-                options.append((Occur.Should, tantivy.Query.boost_query(
-                    tantivy.Query.phrase_query(self.schema, "grams", gram_tokens), 0.7)))
-        return tantivy.Query.boolean_query(options) if options else tantivy.Query.empty_query()
-
-    def _token_phrase(self, field: str, tokens: list[str]) -> tantivy.Query:
-        if len(tokens) == 1:
-            return tantivy.Query.term_query(self.schema, field, tokens[0])
-        return tantivy.Query.phrase_query(self.schema, field, tokens)
-
-    def _gram_queries(self, text: str) -> list[tantivy.Query]:
-        """Compound match (gram phrase) and OCR-tolerant match (most grams present)."""
-        gram_tokens = grams(text)
-        if not gram_tokens:
-            return []
-        out: list[tantivy.Query] = []
-        if len(gram_tokens) == 1:
-            out.append(tantivy.Query.term_query(self.schema, "grams", gram_tokens[0]))
-            return out
-        out.append(tantivy.Query.boost_query(
-            tantivy.Query.phrase_query(self.schema, "grams", gram_tokens), 0.8))
-        if len(gram_base(text)) >= 5:
-            distinct = list(dict.fromkeys(gram_tokens))
-            need = max(2, math.ceil(0.7 * len(distinct)))
-            fuzzy = tantivy.Query.boolean_query(
-                [(tantivy.Occur.Should, tantivy.Query.term_query(self.schema, "grams", g))
-                 for g in distinct], minimum_number_should_match=need)
-            out.append(tantivy.Query.boost_query(fuzzy, 0.2))
+            out[name] = [v for v in values if v.value not in ("", "0", "-") and v.count > 0]
         return out
+
+
+def _stored(searcher: tantivy.Searcher, address: tantivy.DocAddress, name: str) -> str:
+    values = searcher.doc(address).to_dict().get(name) or [""]
+    return str(values[0])
 
 
 def _bucket_key(key: object) -> str:

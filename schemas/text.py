@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
 ARABIC_DIGITS = "0123456789"
 _TO_ARABIC = str.maketrans(THAI_DIGITS, ARABIC_DIGITS)
 _TO_THAI = str.maketrans(ARABIC_DIGITS, THAI_DIGITS)
+_HAS_THAI_DIGIT = re.compile("[๐-๙]")
 
 
 def nfc(text: str) -> str:
     """Return `text` in Unicode NFC, with the decomposed sara am (ํา) joined to ำ."""
-    return unicodedata.normalize("NFC", text).replace("\u0e4d\u0e32", "\u0e33")
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text.replace("\u0e4d\u0e32", "\u0e33")
 
 
 def to_arabic_digits(text: str) -> str:
     """Replace Thai digits ๐–๙ by Arabic 0–9."""
-    return text.translate(_TO_ARABIC)
+    # str.translate walks every character; most text has no Thai digit at all
+    return text.translate(_TO_ARABIC) if _HAS_THAI_DIGIT.search(text) else text
 
 
 def to_thai_digits(text: str) -> str:

@@ -76,8 +76,12 @@ def archive(settings: Settings) -> Iterator[Archive]:
 
 def add_record(archive: Archive, *, subject: str, text: str = "", number: str | None = None,
                secrecy: Secrecy = Secrecy.none, date: dt.date | None = None,
-               from_org: str | None = None, kind: str = "external", name: str = "") -> int:
-    """Insert a finished record straight into the store (no OCR) and index it."""
+               from_org: str | None = None, kind: str = "external", name: str = "",
+               **fields: object) -> int:
+    """Insert a finished record straight into the store (no OCR) and index it.
+
+    `fields` sets other record columns (to, urgency, references, enclosures, signer).
+    """
     with archive.db.session() as session:
         digest = f"{abs(hash((subject, text, number, name))):064x}"[-64:]
         stored = StoredFile(sha256=digest, size=len(text), mime="text/plain",
@@ -86,7 +90,7 @@ def add_record(archive: Archive, *, subject: str, text: str = "", number: str | 
         session.flush()
         record = Record(file_id=stored.id, status=RecordStatus.ok, subject=subject,
                         text=f"เรื่อง {subject}\n{text}", number=number, secrecy=secrecy,
-                        date=date, from_org=from_org, kind=kind)
+                        date=date, from_org=from_org, kind=kind, **fields)
         session.add(record)
         session.flush()
         record_id = record.id

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from web_support import PASSWORD, PUBLIC_SUBJECT, SENDER, add_corpus, add_record, open_archive
+from web_support import (PASSWORD, PUBLIC_SUBJECT, REPLY_SUBJECT, SECRET_REPLY_SUBJECT, SENDER,
+                         add_corpus, add_record, add_thread, open_archive)
 
 from index.sync import sync_pending
 from web.app import create_app
@@ -41,6 +42,8 @@ class Live:
 
     url: str
     scan_id: int
+    public_id: int
+    reply_id: int
 
 
 def _free_port() -> int:
@@ -72,7 +75,8 @@ def _scan_pdf() -> bytes:
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     """Uvicorn serving a fresh archive (three letters and a scanned PDF) on a free port."""
     archive = open_archive(tmp_path_factory.mktemp("browser") / "home")
-    add_corpus(archive)
+    corpus = add_corpus(archive)
+    reply_id, _secret = add_thread(archive, corpus)
     scan_id = add_record(
         archive, subject="ขอเชิญประชุมผู้บริหารสถานศึกษา", number="ศธ 04049/612",
         date=dt.date(2019, 8, 2), from_org=SENDER, name="scan.pdf", mime="application/pdf",
@@ -89,7 +93,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     while not server.started:  # bounded wait on the server's own state
         assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.05)
-    yield Live(f"http://127.0.0.1:{port}", scan_id)
+    yield Live(f"http://127.0.0.1:{port}", scan_id, corpus.public, reply_id)
     server.should_exit = True
     thread.join(timeout=10)
     archive.close()
@@ -178,3 +182,49 @@ def test_upload_reaches_done(page: Page, live: Live) -> None:
     page.screenshot(path=str(SHOTS / "upload.png"), full_page=True)
     row.get_by_role("link", name="เปิดดู").click()
     expect(page.locator(".meta-table")).to_contain_text("ขอรายงานจำนวนนักเรียนปีการศึกษา")
+
+
+def test_query_language_help_and_did_you_mean(page: Page, live: Live) -> None:
+    sign_in(page, live, "reader")
+    page.locator("#query-help summary").click()
+    expect(page.locator("#query-help .help-table")).to_contain_text("2561..2563")
+    expect(page.locator("#query-help .help-table")).to_contain_text("จาก:แพร่")
+    page.screenshot(path=str(SHOTS / "search-help.png"), full_page=True)
+    page.locator("#q").fill("ครู 2559..2559")
+    page.locator("#q").press("Enter")
+    expect(page.locator("#result-count")).to_contain_text("พบ 2 ฉบับ")
+    page.locator("#q").fill("สถานทื่")
+    page.locator("#q").press("Enter")
+    expect(page.locator("#did-you-mean")).to_have_text(re.compile("สถานที่"))
+    page.locator("#did-you-mean").click()
+    expect(page.locator("#q")).to_have_value(re.compile("สถานที่"))
+    expect(page.locator(".hit").first).to_be_visible()
+
+
+def test_type_ahead_and_new_facets(page: Page, live: Live) -> None:
+    sign_in(page, live, "reader")
+    page.locator("#q").press_sequentially("ขอความ", delay=40)
+    page.wait_for_function(
+        "() => document.querySelectorAll('#q-suggest option').length > 0", timeout=10_000)
+    options = page.locator("#q-suggest option").evaluate_all("els => els.map(e => e.value)")
+    assert PUBLIC_SUBJECT in options
+    assert SECRET_REPLY_SUBJECT not in options
+    page.goto(live.url + "/")
+    page.locator('a[data-facet="attachments:no"]').click()
+    expect(page.locator(".chips")).to_contain_text("สิ่งที่ส่งมาด้วย: ไม่มี")
+    expect(page.locator('a[data-facet="register:incoming"]')).to_be_visible()
+    expect(page.locator("#facet-month")).to_be_visible()
+    page.screenshot(path=str(SHOTS / "search-facets.png"), full_page=True)
+
+
+def test_record_page_links_the_thread(page: Page, live: Live) -> None:
+    sign_in(page, live, "reader")
+    page.goto(f"{live.url}/records/{live.public_id}")
+    cited_by = page.locator("#thread-cited-by")
+    expect(cited_by).to_contain_text(REPLY_SUBJECT)
+    expect(page.locator("#thread")).not_to_contain_text(SECRET_REPLY_SUBJECT)
+    page.screenshot(path=str(SHOTS / "record-thread.png"), full_page=True)
+    cited_by.get_by_role("link", name=REPLY_SUBJECT).click()
+    expect(page.locator("h1")).to_have_text(REPLY_SUBJECT)
+    page.locator("#thread-cites").get_by_role("link", name=PUBLIC_SUBJECT).click()
+    expect(page.locator("h1")).to_have_text(PUBLIC_SUBJECT)

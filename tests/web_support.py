@@ -56,7 +56,8 @@ def add_record(archive: Archive, *, subject: str, text: str, name: str = "letter
                date: dt.date | None = None, from_org: str | None = None,
                number: str | None = None, urgency: str = "normal",
                status: RecordStatus = RecordStatus.ok, confidence: dict[str, float] | None = None,
-               page_count: int = 0, warnings: list[str] | None = None, error: str = "") -> int:
+               page_count: int = 0, warnings: list[str] | None = None, error: str = "",
+               references: list[dict[str, str]] | None = None, to: str | None = None) -> int:
     """Store one file and its record directly (no OCR), ready for indexing."""
     payload = data if data is not None else text.encode()
     sha = archive.blobs.put_bytes(payload)
@@ -67,7 +68,8 @@ def add_record(archive: Archive, *, subject: str, text: str, name: str = "letter
         record = Record(file_id=stored.id, status=status, subject=subject, text=text,
                         secrecy=secrecy, kind=kind, date=date, from_org=from_org, number=number,
                         urgency=urgency, confidence=confidence or {}, page_count=page_count,
-                        warnings=warnings or [], error=error, text_method="text")
+                        warnings=warnings or [], error=error, text_method="text",
+                        references=references or [], to=to)
         session.add(record)
         session.flush()
         record_event(session, "test", "ingest.stored", record.id, name=name)
@@ -92,6 +94,23 @@ def add_corpus(archive: Archive) -> Corpus:
         text=f"ลับมาก\nเรื่อง {SECRET_SUBJECT}\nขอความอนุเคราะห์เตรียมการตามแผนลับ")
     sync_pending(archive.db, archive.backend)
     return Corpus(public, memo, secret)
+
+
+REPLY_SUBJECT = "ตอบรับการใช้สถานที่จัดประชุมครู"
+SECRET_REPLY_SUBJECT = "รายงานลับการตรวจสถานที่จัดประชุม"
+
+
+def add_thread(archive: Archive, corpus: Corpus) -> tuple[int, int]:
+    """A reply citing the public letter (ศธ 04049/508 of 3 March 2016), and a ลับมาก one."""
+    cite = [{"number": "ศธ ๐๔๐๔๙/๕๐๘", "date": "2016-03-03"}]
+    reply = add_record(archive, subject=REPLY_SUBJECT, number="ศธ 04176/ว12",
+                       date=dt.date(2016, 4, 1), from_org="สพป.แพร่ เขต 1", references=cite,
+                       text=f"เรื่อง {REPLY_SUBJECT}\nอ้างถึง หนังสือ ที่ ศธ ๐๔๐๔๙/๕๐๘", name="reply.txt")
+    secret = add_record(archive, subject=SECRET_REPLY_SUBJECT, number="ศธ 04176/99",
+                        secrecy=Secrecy.secret, date=dt.date(2016, 5, 1), references=cite,
+                        from_org=SECRET_SENDER, text=SECRET_REPLY_SUBJECT, name="secret-reply.txt")
+    sync_pending(archive.db, archive.backend)
+    return reply, secret
 
 
 def csrf_of(html: str) -> str:

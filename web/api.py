@@ -7,7 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 
+from index.backend import SuggestRequest
 from index.service import search
+from index.thread_service import thread_of
+from store.records import get_record
 from schemas.enums import JobStatus, Role
 from schemas.errors import NotFound
 from schemas.tables import IngestJob, Record, StoredFile, User
@@ -35,6 +38,23 @@ def api_search(user: CurrentUser, archive: ArchiveDep, q: str = "",
     """
     request = build_request(q[:500], parse_filters(filter), user.clearance, sort, page)
     return JSONResponse(search(archive.db, archive.backend, request).as_json())
+
+
+@router.get("/suggest")
+def api_suggest(user: CurrentUser, archive: ArchiveDep, q: str = "") -> Response:
+    """Type-ahead: `{suggestions: [{text, kind, count}]}` from records the caller may see."""
+    found = archive.backend.suggest(SuggestRequest(q[:100], user.clearance, limit=8))
+    return JSONResponse({"suggestions": [{"text": s.text, "kind": s.kind, "count": s.count}
+                                         for s in found]})
+
+
+@router.get("/records/{record_id}/thread")
+def api_thread(record_id: int, user: CurrentUser, archive: ArchiveDep) -> Response:
+    """`{cites: [{number, date, letters}], cited_by: [hit]}` within the caller's clearance."""
+    with archive.db.session() as session:
+        record = get_record(session, record_id, user.clearance)
+        thread = thread_of(archive.db, archive.backend, record, user.clearance)
+    return JSONResponse(thread.as_json())
 
 
 def _value(item: Any) -> str:

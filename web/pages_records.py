@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 
+from index.thread_service import thread_of
 from ingest.archive import Archive
 from ocr import sniff
 from schemas.errors import NotFound
@@ -39,6 +40,7 @@ def record_page(request: Request, record_id: int, user: CurrentUser, archive: Ar
     with archive.db.session() as session:
         record = get_record(session, record_id, user.clearance)
         events = audit_lines(events_for(session, record_id))
+        thread = thread_of(archive.db, archive.backend, record, user.clearance)
     source = scan_source(archive.blobs, record)
     pages = 0
     if source is not None and archive.blobs.exists(source.sha256):
@@ -51,6 +53,7 @@ def record_page(request: Request, record_id: int, user: CurrentUser, archive: Ar
         "pages": range(1, pages + 1),
         "events": events,
         "has_archival": bool(record.archival_sha256),
+        "thread": thread,
     }
     return renderer.page(request, "record.html", context)
 

@@ -9,7 +9,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from index.backend import FACET_FIELDS, SearchRequest
+from index.backend import SearchRequest
+from index.facets import FACET_FIELDS, FACET_TITLES, LABELS
 from index.service import SearchResponse, search
 from schemas.enums import Secrecy
 from web.auth import ArchiveDep, CurrentUser, RendererDep
@@ -21,14 +22,6 @@ PAGE_SIZE = 20
 MAX_PAGE = 500  # deeper than 10,000 hits nobody pages; refine the query instead
 MAX_FILTERS = 30
 SORTS = {"relevance": "ตรงที่สุด", "date_desc": "ใหม่สุดก่อน", "date_asc": "เก่าสุดก่อน"}
-FACET_TITLES = {
-    "year": "ปี พ.ศ.",
-    "kind": "ประเภท",
-    "secrecy": "ชั้นความลับ",
-    "urgency": "ความเร่งด่วน",
-    "sender": "ส่วนราชการเจ้าของเรื่อง",
-    "status": "สถานะ",
-}
 
 
 @dataclass(frozen=True)
@@ -92,7 +85,9 @@ def facet_label(renderer: Renderer, name: str, value: str) -> str:
     """How a facet value reads on screen (Thai names, BE years in the office's digits)."""
     labels = {"year": renderer.digits, "kind": kind_thai, "secrecy": secrecy_thai,
               "urgency": urgency_thai, "status": renderer.env.filters["status_thai"]}
-    return str(labels.get(name, str)(value))
+    if name in labels:
+        return str(labels[name](value))
+    return LABELS.get(name, {}).get(value, value)
 
 
 def facet_links(renderer: Renderer, response: SearchResponse, q: str,
@@ -103,8 +98,7 @@ def facet_links(renderer: Renderer, response: SearchResponse, q: str,
         counts = {fv.value: fv.count for fv in response.facets.get(name, [])}
         for value in filters.get(name, []):
             counts.setdefault(value, 0)
-        ordered = sorted(counts.items(), key=lambda kv: (-int(kv[0]), 0) if name == "year"
-                         and kv[0].isdigit() else (-kv[1], 0))
+        ordered = sorted(counts.items(), key=lambda kv: _facet_order(name, kv[0], kv[1]))
         groups[name] = [
             FacetLink(value, facet_label(renderer, name, value), count,
                       value in filters.get(name, []),
@@ -112,6 +106,15 @@ def facet_links(renderer: Renderer, response: SearchResponse, q: str,
             for value, count in ordered
         ]
     return groups
+
+
+def _facet_order(name: str, value: str, count: int) -> tuple[int, str]:
+    """Years newest first, months in calendar order, anything else by count."""
+    if name == "year" and value.isdigit():
+        return (-int(value), "")
+    if name == "month" and value.isdigit():
+        return (int(value), "")
+    return (-count, value)
 
 
 def page_numbers(page: int, last: int, around: int = 2) -> list[int | None]:
@@ -153,5 +156,8 @@ def search_page(request: Request, user: CurrentUser, archive: ArchiveDep,
         "next_url": search_url(q, filters, sort, page + 1) if page < last else None,
         "clear_url": search_url(q, {}, sort),
         "degraded": response.degraded,  # issue 5: the index is unreachable or behind
+        "did_you_mean": response.did_you_mean,
+        "did_you_mean_url": search_url(response.did_you_mean, filters, sort)
+        if response.did_you_mean else None,
     }
     return renderer.page(request, "search.html", context)

@@ -15,7 +15,6 @@ from fastapi.responses import JSONResponse, Response
 
 from ingest.archive import Archive
 from ingest.intake import FileOutcome, add_file
-from ingest.runner import Runner
 from web.auth import ArchiveDep, RendererDep, Uploader, check_csrf
 from web.record_view import display_name
 
@@ -87,6 +86,8 @@ def receive(archive: Archive, uploads: list[UploadFile], *, actor: str,
 
 def start_runner(request: Request, archive: Archive, batch: str, expected: int) -> None:
     """Run the batch's jobs in a daemon thread; the page follows them via /api/jobs."""
+    from ingest.runner import Runner  # Haystack and OCR: loaded on the first upload, not at start
+
     thread = threading.Thread(target=Runner(archive).run, name=f"ingest-{batch[:8]}",
                               kwargs={"batch": batch, "expected": expected}, daemon=True)
     threads: dict[str, threading.Thread] = request.app.state.ingest_threads

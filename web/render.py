@@ -86,6 +86,7 @@ class Renderer:
         )
         self.env.filters.update(
             thaidate=self.thaidate,
+            thaidate_iso=self.thaidate_iso,
             digits=self.digits,
             kind_thai=kind_thai,
             secrecy_thai=secrecy_thai,
@@ -110,6 +111,13 @@ class Renderer:
         if value is None:
             return ""
         return format_thai_date(value, self.settings.thai_digits, abbreviated)
+
+    def thaidate_iso(self, value: str | None) -> str:
+        """An ISO date string (as kept in JSON metadata) as a Thai date; as is if unreadable."""
+        try:
+            return self.thaidate(dt.date.fromisoformat(str(value))) if value else ""
+        except ValueError:
+            return str(value)
 
     def thaitime(self, value: dt.datetime | None) -> str:
         """A timestamp as a BE date with the time (Bangkok, UTC+7) to the minute."""
