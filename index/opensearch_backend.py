@@ -16,12 +16,21 @@ from __future__ import annotations
 import datetime as dt
 import math
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from index.analysis import gram_base, grams, words
-from index.backend import FACET_FIELDS, FacetValue, IndexDoc, IndexHit, IndexResult, SearchRequest
+from index.backend import (
+    FACET_FIELDS,
+    FacetValue,
+    IndexDoc,
+    IndexHit,
+    IndexResult,
+    SearchRequest,
+    Suggestion,
+    SuggestRequest,
+)
 from index.opensearch_client import connect, unavailable_as_ours
 from index.query import AnyOf, LetterNumber, Node, Not, Phrase, Words, parse
 from schemas.enums import Secrecy
@@ -101,6 +110,25 @@ class OpenSearchBackend:
                 self.client.indices.delete(index=previous, ignore_unavailable=True)
 
     # -- writing -----------------------------------------------------------
+    def bulk_load(self, docs: Iterable[IndexDoc]) -> int:
+        """Replace the whole index by `docs`: built beside the live one, then swapped."""
+        done, batch = 0, []
+        with self.rebuild() as target:
+            for doc in docs:
+                batch.append(doc)
+                if len(batch) >= 500:
+                    target.upsert(batch)
+                    done, batch = done + len(batch), []
+            if batch:
+                target.upsert(batch)
+                done += len(batch)
+        return done
+
+    def suggest(self, request: SuggestRequest) -> list[Suggestion]:
+        """Type-ahead is not built on OpenSearch yet (issue 5 follow-up): none."""
+        del request
+        return []
+
     def upsert(self, docs: list[IndexDoc]) -> None:
         """Bulk-index documents by record id; searchable on return.
 
