@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
 from ocr.page_reader import read_page  # noqa: E402
-from ocr.pages import pdf_page_count, render_pdf_page, scan_resolution  # noqa: E402
+from ocr.pages import pdf_page_count, render_scan_page  # noqa: E402
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "letters" / "hard"
 
@@ -77,8 +77,7 @@ def main() -> None:
             base_text, ours_text, base_s, ours_s = [], [], 0.0, 0.0
             pages = pdf_page_count(pdf)
             for number in range(1, pages + 1):
-                dpi = scan_resolution(pdf, number)
-                image = render_pdf_page(pdf, number, dpi=dpi)
+                image, dpi = render_scan_page(pdf, number)
                 page_png = Path(tmp) / f"{truth_path.stem}-{number}.png"
                 image.save(page_png, dpi=(dpi, dpi))
                 t0, c0 = time.perf_counter(), cpu_seconds()

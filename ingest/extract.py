@@ -266,8 +266,8 @@ def extract_letter(text: str, stamp_lines: Sequence[str] = (),
         text: OCR text of the whole letter, pages separated by ``\\f``. Extra
             lines (for example a stamp-zone OCR) may be prepended.
         stamp_lines: Lines read by a separate OCR of the page's stamp zones
-            (ocr.stamps); short stamp words are trusted more there.
-        number_line: The ที่ line read again on its own (ocr.number_line), used
+            (the page reader's stamps); short stamp words are trusted more there.
+        number_line: The ที่ line read again on its own, if a reader gives one; used
             when the page reading has a stray leading digit or no number.
         stamps: Each stamp's lines as the page reader read them apart from
             the body; receipt stamps among them become ``receipt_stamps``.

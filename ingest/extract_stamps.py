@@ -152,7 +152,7 @@ def read_stamps(pages: list[list[str]], zone_lines: Sequence[str] = ()
 
     Args:
         pages: The letter's lines, page by page.
-        zone_lines: Lines of a separate stamp-zone OCR (ocr.stamps), if any.
+        zone_lines: Lines read in the stamp zones apart from the body (ocr.page_reader), if any.
 
     Returns:
         ``(secrecy, secrecy_confidence, urgency, urgency_confidence)``; the

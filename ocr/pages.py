@@ -40,34 +40,51 @@ def render_pdf_page(path: Path, number: int = 1, *, dpi: int,
     with PDFIUM_LOCK:
         document = pdfium.PdfDocument(str(path))
         try:
-            if not 1 <= number <= len(document):
-                raise IndexError(f"no page {number}")
-            page = document[number - 1]
-            scale = dpi / 72
-            if max_side is not None:
-                width, height = page.get_size()  # PDF points, 1/72 inch
-                scale = min(scale, max_side / max(width, height, 1))
-            image = page.render(scale=scale).to_pil()
-            page.close()
+            return _render(_page(document, number), dpi, max_side)
         finally:
             document.close()
-    return image.convert("RGB")
 
 
-def scan_resolution(path: Path, number: int = 1, default: int = 300) -> int:
-    """The resolution a scanned page was made at: its largest image's pixels
-    per inch of page width (`default` for a page with no image)."""
+def render_scan_page(path: Path, number: int = 1, *, max_side: int | None = None,
+                     default_dpi: int = 300) -> tuple[Image.Image, int]:
+    """Page `number` rendered at the resolution it was scanned at, and that dpi.
+
+    The resolution is the page's largest image's pixels per inch of page
+    width (`default_dpi` for a page with no image), kept within 100–600.
+    The PDF is opened once for both.
+    """
     with PDFIUM_LOCK:
         document = pdfium.PdfDocument(str(path))
         try:
-            page = document[number - 1]
-            best = 0
-            for obj in page.get_objects(filter=(pdfium.raw.FPDF_PAGEOBJ_IMAGE,), max_depth=2):
-                pixels = obj.get_px_size()[0]
-                left, _, right, _ = obj.get_bounds()
-                if right > left:
-                    best = max(best, round(pixels / ((right - left) / 72)))
-            page.close()
+            page = _page(document, number)
+            dpi = _scan_dpi(page) or default_dpi
+            return _render(page, dpi, max_side), dpi
         finally:
             document.close()
-    return min(600, max(100, best)) if best else default
+
+
+def _page(document: pdfium.PdfDocument, number: int) -> pdfium.PdfPage:
+    if not 1 <= number <= len(document):
+        raise IndexError(f"no page {number}")
+    return document[number - 1]
+
+
+def _render(page: pdfium.PdfPage, dpi: int, max_side: int | None) -> Image.Image:
+    scale = dpi / 72
+    if max_side is not None:
+        width, height = page.get_size()  # PDF points, 1/72 inch
+        scale = min(scale, max_side / max(width, height, 1))
+    image = page.render(scale=scale).to_pil()
+    page.close()
+    return image.convert("RGB")
+
+
+def _scan_dpi(page: pdfium.PdfPage) -> int:
+    best = 0
+    for obj in page.get_objects(filter=(pdfium.raw.FPDF_PAGEOBJ_IMAGE,), max_depth=2):
+        pixels = obj.get_px_size()[0]
+        left, _, right, _ = obj.get_bounds()
+        if right > left:
+            best = max(best, round(pixels / ((right - left) / 72)))
+    return min(600, max(100, best)) if best else 0
+

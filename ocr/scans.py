@@ -12,7 +12,7 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 from ocr.clean import clean_thai_text
 from ocr.ocrmypdf_exec import OcrmypdfOptions, run_ocrmypdf
 from ocr.page_reader import StampReading, read_page
-from ocr.pages import PdfiumError, pdf_page_count, render_pdf_page, scan_resolution
+from ocr.pages import PdfiumError, pdf_page_count, render_scan_page
 from ocr.result import TextResult
 from schemas.errors import InputFileError, OcrError
 
@@ -83,8 +83,7 @@ def ocr_pdf(source: Path, work: Path, options: OcrmypdfOptions,
         if wanted is not None and number not in wanted:
             pages.append("")  # read from its own text layer by the caller
             continue
-        dpi = scan_resolution(source, number)
-        image = render_pdf_page(source, number, dpi=dpi, max_side=MAX_RENDER_SIDE)
+        image, dpi = render_scan_page(source, number, max_side=MAX_RENDER_SIDE)
         reading = read_page(image, dpi, languages)
         pages.append(reading.text)
         stamps += [stamp for stamp in reading.stamps if number == 1 or stamp.lines]

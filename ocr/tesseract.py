@@ -1,4 +1,4 @@
-"""Tesseract, one thread per call, for whole pages (TSV words) and crops.
+"""Tesseract, one thread per call: the words of a page image, as TSV.
 
 Tesseract's own OpenMP threads are several times slower than one thread
 per core on 2 cores, so every call runs with OMP_THREAD_LIMIT=1 and the
@@ -15,12 +15,9 @@ import subprocess
 from dataclasses import dataclass
 
 import numpy as np
-import pytesseract
-from PIL import Image
 
 from schemas.errors import OcrError
 
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 TIMEOUT_SECONDS = 300
 
 
@@ -32,11 +29,6 @@ class Word:
     confidence: float
     box: tuple[int, int, int, int]  # x0, y0, x1, y1 in image pixels
     line: tuple[int, int, int]  # block, paragraph, line numbers
-
-
-def read_image(image: Image.Image, languages: str, psm: int) -> str:
-    """Tesseract's text of `image` with page-segmentation mode `psm`."""
-    return str(pytesseract.image_to_string(image, lang=languages, config=f"--psm {psm}"))
 
 
 def read_words(gray: np.ndarray, dpi: int, languages: str, psm: int) -> list[Word]:

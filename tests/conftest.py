@@ -30,11 +30,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 item.add_marker(getattr(pytest.mark, marker))
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[Postgres]:
-    """A real PostgreSQL 15 on loopback for the whole session (issue 5)."""
-    root = server_root("postgres")
-    server = Postgres(root)
+def _session_server(kind, name: str):  # type: ignore[no-untyped-def]
+    """Start a real server of class `kind` in its own directory; stop and remove it after."""
+    root = server_root(name)
+    server = kind(root)
     try:
         server.start()
     except ServerUnavailable as exc:
@@ -46,18 +45,34 @@ def postgres_server() -> Iterator[Postgres]:
 
 
 @pytest.fixture(scope="session")
+def postgres_server() -> Iterator[Postgres]:
+    """A real PostgreSQL 15 on loopback for the whole session (issue 5)."""
+    yield from _session_server(Postgres, "postgres")
+
+
+@pytest.fixture(scope="session")
 def opensearch_node() -> Iterator[OpenSearchNode]:
     """A real single-node OpenSearch on loopback for the whole session (issue 5)."""
-    root = server_root("opensearch")
-    node = OpenSearchNode(root)
-    try:
-        node.start()
-    except ServerUnavailable as exc:
-        node.stop()
-        pytest.fail(str(exc))
-    yield node
-    node.stop()
-    shutil.rmtree(root, ignore_errors=True)
+    yield from _session_server(OpenSearchNode, "opensearch")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Headless Debian Chromium (browser tests; they skip without it)."""
+    from browser_support import chromium
+
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def page(browser) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """A fresh browser context (no cookies) at desktop size."""
+    from browser_support import desktop_page
+
+    opened = desktop_page(browser)
+    yield opened
+    opened.context.close()
 
 
 @pytest.fixture

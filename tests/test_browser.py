@@ -7,15 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvicorn
+from browser_support import SHOTS, serving, skip_without_chromium
 from web_support import (PASSWORD, PUBLIC_SUBJECT, REPLY_SUBJECT, SECRET_REPLY_SUBJECT, SENDER,
                          add_corpus, add_record, add_thread, open_archive)
 
@@ -24,16 +21,11 @@ from web.app import create_app
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = Path("/tmp/saraban-shots")
 THAI_FONT = Path("/usr/share/fonts/truetype/tlwg/Garuda.ttf")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
 
-if not CHROMIUM.exists():
-    pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium", allow_module_level=True)
+skip_without_chromium()
 
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Page, expect  # noqa: E402
 
 
 @dataclass
@@ -44,12 +36,6 @@ class Live:
     scan_id: int
     public_id: int
     reply_id: int
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _scan_pdf() -> bytes:
@@ -84,39 +70,9 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
         text="ที่ ศธ 04049/612\nเรื่อง ขอเชิญประชุมผู้บริหารสถานศึกษา",
         confidence={"number": 0.95, "date": 0.88, "subject": 0.93, "to": 0.55})
     sync_pending(archive.db, archive.backend)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(archive), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:  # bounded wait on the server's own state
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield Live(f"http://127.0.0.1:{port}", scan_id, corpus.public, reply_id)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(archive)) as url:
+        yield Live(url, scan_id, corpus.public, reply_id)
     archive.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Headless Debian Chromium."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                              args=ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A fresh browser context (no cookies) at desktop size."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="th-TH")
-    context.set_default_timeout(15_000)
-    yield context.new_page()
-    context.close()
 
 
 def sign_in(page: Page, live: Live, username: str) -> None:

@@ -6,16 +6,12 @@ Screenshots go to /tmp/saraban-shots/lending-*.png for people to look at.
 from __future__ import annotations
 
 import datetime as dt
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-import uvicorn
+from browser_support import SHOTS, serving, skip_without_chromium
 from lending_support import ASCII_FILE, EMPTY_FILE, FILE_TITLE, THAI_FILE, set_up_desk
 from web_support import PASSWORD, open_archive
 
@@ -25,15 +21,9 @@ from web.app import create_app
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = Path("/tmp/saraban-shots")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
+skip_without_chromium()
 
-if not CHROMIUM.exists():
-    pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium", allow_module_level=True)
-
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Page, expect  # noqa: E402
 
 
 @dataclass
@@ -43,11 +33,6 @@ class Live:
     url: str
     thai_key: str
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -60,39 +45,9 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
         with frozen_today(dt.date(2025, 2, 3)), archive.db.session() as session:
             lend(session, EMPTY_FILE, to="reader", due=dt.date(2025, 2, 24), approved_by="head",
                  actor="officer")
-        server = uvicorn.Server(uvicorn.Config(create_app(archive), host="127.0.0.1",
-                                               port=_free_port(), log_level="warning",
-                                               lifespan="off"))
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 30
-        while not server.started:  # bounded wait on the server's own state
-            assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.05)
-        yield Live(f"http://127.0.0.1:{server.config.port}", f"file:{desk.thai_file_id}")
-        server.should_exit = True
-        thread.join(timeout=10)
+        with serving(create_app(archive)) as url:
+            yield Live(url, f"file:{desk.thai_file_id}")
         archive.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Headless Debian Chromium."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                              args=ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A fresh browser context (no cookies) at desktop size."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="th-TH")
-    context.set_default_timeout(15_000)
-    yield context.new_page()
-    context.close()
 
 
 def sign_in(page: Page, live: Live, username: str, then: str = "/") -> None:

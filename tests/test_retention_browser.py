@@ -7,14 +7,10 @@ Screenshots go to /tmp/saraban-shots/ for people to look at; they are not assert
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import uvicorn
+from browser_support import SHOTS, desktop_page, serving, skip_without_chromium
 from retention_support import generate
 from web_support import PASSWORD, open_archive
 
@@ -24,21 +20,9 @@ from web.app import create_app
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = Path("/tmp/saraban-shots")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
+skip_without_chromium()
 
-if not CHROMIUM.exists():
-    pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium", allow_module_level=True)
-
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -53,18 +37,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         for name in ("chair", "m1", "m2"):
             add_user(session, name, PASSWORD, role=Role.reader, clearance=Secrecy.secret)
     generate(archive, per_year=1)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(archive), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:  # bounded wait on the server's own state
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(archive)) as url:
+        yield url
     archive.close()
     if before is None:
         os.environ.pop("SARABAN_TODAY", None)
@@ -72,22 +46,9 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         os.environ["SARABAN_TODAY"] = before
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Headless Debian Chromium."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                              args=ARGS)
-        yield launched
-        launched.close()
-
-
 def as_user(browser: Browser, url: str, username: str) -> Page:
     """A fresh context signed in as `username` through the form."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="th-TH")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
+    page = desktop_page(browser)
     page.goto(url + "/login")
     page.get_by_label("ชื่อผู้ใช้").fill(username)
     page.get_by_label("รหัสผ่าน").fill(PASSWORD)
