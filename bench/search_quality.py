@@ -21,6 +21,8 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from cli.samples import make_letter, render_pages  # noqa: E402
@@ -30,7 +32,7 @@ from index.service import search  # noqa: E402
 from index.sync import sync_pending  # noqa: E402
 from ingest.archive import Archive  # noqa: E402
 from ocr.clean import clean_thai_text  # noqa: E402
-from ocr.tesseract import read_image  # noqa: E402
+from ocr.tesseract import read_text  # noqa: E402
 from schemas.enums import Secrecy  # noqa: E402
 from schemas.settings import Settings  # noqa: E402
 
@@ -48,7 +50,7 @@ def ocr_text(truth: dict, i: int, cache: Path) -> str:
     if path.exists():
         return path.read_text(encoding="utf-8")
     noisy = {"noise": 0.05, "blur": 0.6, "skew_deg": 0.4} if i % 3 == 2 else {}
-    text = clean_thai_text("\f".join(read_image(p, "tha+eng", 3)
+    text = clean_thai_text("\f".join(read_text(np.asarray(p.convert("L")), truth["dpi"], "tha+eng", 3)
                                      for p in render_pages(truth, **noisy)))
     path.write_text(text, encoding="utf-8")
     return text

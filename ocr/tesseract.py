@@ -33,23 +33,9 @@ class Word:
 
 def read_words(gray: np.ndarray, dpi: int, languages: str, psm: int) -> list[Word]:
     """The words of a grey image (uint8, paper light) in Tesseract's reading order."""
-    height, width = gray.shape
-    pgm = b"P5\n%d %d\n255\n" % (width, height) + np.ascontiguousarray(gray, np.uint8).tobytes()
-    try:
-        done = subprocess.run(
-            ["tesseract", "stdin", "stdout", "-l", languages, "--psm", str(psm),
-             "--dpi", str(dpi), "tsv"],
-            input=pgm, capture_output=True, timeout=TIMEOUT_SECONDS, check=True,
-            env={**os.environ, "OMP_THREAD_LIMIT": "1"},
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise OcrError("Tesseract ใช้เวลานานเกินไป (Tesseract timed out)") from exc
-    except subprocess.CalledProcessError as exc:
-        raise OcrError("Tesseract อ่านภาพไม่ได้ (Tesseract failed)",
-                       exc.stderr.decode("utf-8", "replace")[-500:]) from exc
-    rows = csv.reader(io.StringIO(done.stdout.decode("utf-8", "replace")), delimiter="\t",
+    rows = csv.reader(io.StringIO(_run(gray, dpi, languages, psm, "tsv")), delimiter="\t",
                       quoting=csv.QUOTE_NONE)
-    header = next(rows, None)
+    next(rows, None)  # the header
     words = []
     for row in rows:
         if len(row) < 12 or row[0] != "5":
@@ -61,3 +47,26 @@ def read_words(gray: np.ndarray, dpi: int, languages: str, psm: int) -> list[Wor
         words.append(Word(text, float(row[10]), (left, top, left + w, top + h),
                           (int(row[2]), int(row[3]), int(row[4]))))
     return words
+
+
+def read_text(gray: np.ndarray, dpi: int, languages: str, psm: int) -> str:
+    """Tesseract's plain text of a grey image: the baseline the benchmarks compare with."""
+    return _run(gray, dpi, languages, psm, "txt")
+
+
+def _run(gray: np.ndarray, dpi: int, languages: str, psm: int, output: str) -> str:
+    height, width = gray.shape
+    pgm = b"P5\n%d %d\n255\n" % (width, height) + np.ascontiguousarray(gray, np.uint8).tobytes()
+    try:
+        done = subprocess.run(
+            ["tesseract", "stdin", "stdout", "-l", languages, "--psm", str(psm),
+             "--dpi", str(dpi), output],
+            input=pgm, capture_output=True, timeout=TIMEOUT_SECONDS, check=True,
+            env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise OcrError("Tesseract ใช้เวลานานเกินไป (Tesseract timed out)") from exc
+    except subprocess.CalledProcessError as exc:
+        raise OcrError("Tesseract อ่านภาพไม่ได้ (Tesseract failed)",
+                       exc.stderr.decode("utf-8", "replace")[-500:]) from exc
+    return done.stdout.decode("utf-8", "replace")

@@ -16,6 +16,7 @@ import datetime as dt
 import random
 from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
 import pytest
 
 from cli.samples import make_letter, render_pages
@@ -24,7 +25,7 @@ from index.backend import SearchRequest
 from index.service import search
 from index.sync import sync_pending
 from ocr.clean import clean_thai_text
-from ocr.tesseract import read_image
+from ocr.tesseract import read_text
 from schemas.enums import Secrecy
 
 pytestmark = pytest.mark.slow
@@ -43,7 +44,7 @@ def _ocr(truth: dict, i: int) -> str:
     """Plain Tesseract text of the rendered letter, cleaned as intake cleans it."""
     noisy = {"noise": 0.05, "blur": 0.6, "skew_deg": 0.4} if i % 3 == 2 else {}
     pages = render_pages(truth, **noisy)
-    return clean_thai_text("\f".join(read_image(page, "tha+eng", 3) for page in pages))
+    return clean_thai_text("\f".join(read_text(np.asarray(page.convert("L")), truth["dpi"], "tha+eng", 3) for page in pages))
 
 
 @pytest.fixture(scope="module")
