@@ -13,6 +13,9 @@
   Thai-digit number came back damaged. Folding leaves four digit classes,
   so at archive scale a loose key is shared by many letters: it ranks below
   an exact number and only decides among letters whose number was misread.
+  Arabic-digit numbers get keys too: their digits come back right, but the
+  ว of a circular number often comes back as ``2`` or with a space after it,
+  and the dot of a sub-unit with a space after it.
 """
 
 from __future__ import annotations
@@ -29,13 +32,25 @@ _THAI_OR_NOT = re.compile(r"[\u0e01-\u0e4f]+|\s+|[^\s\u0e01-\u0e4f]+")
 _TONE_AND_SILENT = re.compile(r"[\u0e47-\u0e4c]")  # ็ ่ ้ ๊ ๋ ์
 _WORDLIKE = re.compile(r"\w")
 LATIN_OR_DIGIT_RUN = re.compile(r"[a-z0-9]+(?:[.][a-z0-9]+)*")
+# A number as OCR leaves it: Thai digits with ฒ or ส for ๗ or ๙ inside, a space
+# after a sub-unit's dot, ว (or the 2 Tesseract makes of it) with a space after.
+_DIGIT = "[0-9๐-๙]"
 _NUMBER_IN_TEXT = re.compile(
-    r"(?<![0-9๐-๙])([0-9๐-๙]+(?:\.[0-9๐-๙]+)*)\s?/\s?ว?\s?([0-9๐-๙]+)(?![0-9๐-๙])")
+    rf"(?<![0-9๐-๙])({_DIGIT}(?:{_DIGIT}|[ฒส](?=[๐-๙]))*(?:\.\s?{_DIGIT}+)*)"
+    rf"\s?/\s?(?:ว[ุู]?\s?|2\s)?({_DIGIT}(?:{_DIGIT}|[ฒส](?=[๐-๙]))*)(?![0-9๐-๙])")
+_SPACE = re.compile(r"\s+")
 _THAI_DIGIT = re.compile("[๐-๙]")
-# Tesseract (tha) reads ๔ ๘ ๙ as ๕, ๖ as ๒ (or ๒๐), ๗ as ๓, ๕ or ๑ (measured on the
-# generator's letters): fold each confusable group to one digit; a search then
-# also allows one more slip (an edit) in the folded key.
-_CONFUSED_DIGITS = str.maketrans("346789", "552555")
+# Tesseract (tha) reads ๔ ๘ ๙ as ๕, ๖ as ๒ (or ๒๐), ๗ as ๓, ๕, ๑ or ฒ, ๙ as ส
+# (measured on the generator's letters). Keys at three grains, finest first:
+# the digits as read ("d:"); the common slips folded ("f:": ๔ ๘ ๙ ส → ๕,
+# ๖ → ๒, ๗ ฒ → ๓); every slip folded (no prefix: ๓ and ๗ → ๕ as well). Leading
+# zeros are dropped (ที่ is often read as a 0 glued to the number) and, in the
+# folded keys, the 0s after a 2 (๒๐ for ๖). A search ranks a finer match
+# higher and also allows one more slip (an edit) in the coarsest key.
+_FINE = str.maketrans("46789ฒส", "5235535")
+_COARSE = str.maketrans("346789ฒส", "55255555")
+_ZERO_AFTER_TWO = re.compile(r"(?<=2)0+")
+EXACT_KEY, FINE_KEY = "d:", "f:"
 _ENGINE = "nlpo3"
 
 
@@ -160,19 +175,29 @@ def grams(text: str) -> list[str]:
     return folded_grams(fold(text))
 
 
+def number_keys(unit: str, running: str) -> tuple[str, str, str]:
+    """The OCR-tolerant keys of a number's digits, finest first (agency letters and ว left out)."""
+    digits = f"{unit.lstrip('0')}/{running}"
+    return (EXACT_KEY + digits, FINE_KEY + _ZERO_AFTER_TWO.sub("", digits.translate(_FINE)),
+            _ZERO_AFTER_TWO.sub("", digits.translate(_COARSE)))
+
+
 def loose_number(unit: str, running: str) -> str:
-    """The OCR-tolerant key of a number's digits (agency letters and ว left out)."""
-    return f"{unit}/{running}".translate(_CONFUSED_DIGITS)
+    """The coarsest OCR-tolerant key of a number's digits."""
+    return number_keys(unit, running)[2]
 
 
 def loose_numbers(text: str) -> list[str]:
-    """OCR-tolerant keys of the `digits/digits` numbers printed in Thai digits in `text`.
+    """OCR-tolerant keys of the `digits/digits` numbers in `text`.
 
-    Numbers in Arabic digits are read reliably and are matched exactly; only
-    Thai-digit ones may have come back with ๔ ๖ ๗ ๘ ๙ misread.
+    Arabic digits come back right, so a number in them gets only its exact
+    key; one in Thai digits may have lost ๔ ๖ ๗ ๘ ๙ and gets every grain.
     """
-    found = (loose_number(to_arabic_digits(m.group(1)), to_arabic_digits(m.group(2)))
-             for m in _NUMBER_IN_TEXT.finditer(nfc(text)) if _THAI_DIGIT.search(m.group(0)))
+    found = []
+    for m in _NUMBER_IN_TEXT.finditer(nfc(text)):
+        keys = number_keys(to_arabic_digits(_SPACE.sub("", m.group(1))),
+                           to_arabic_digits(m.group(2)))
+        found.extend(keys if _THAI_DIGIT.search(m.group(0)) else keys[:1])
     return list(dict.fromkeys(found))
 
 

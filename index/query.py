@@ -15,6 +15,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from index.analysis import number_keys
 from index.facets import FILTER_ALIASES, filter_value
 from schemas.letter_numbers import parse_number
 from schemas.text import fold
@@ -73,6 +74,37 @@ class LetterNumber:
     text: str
     unit: str = ""
     running: str = ""
+
+
+@dataclass(frozen=True)
+class NumberTerm:
+    """One piece of evidence that a record holds a letter number: a keyword
+    `field` holding `text`, worth a constant `weight` (a misread number is
+    evidence, not a term to weigh by rarity), and half that at one edit if `fuzzy`."""
+
+    field: str
+    text: str
+    weight: float
+    fuzzy: bool
+
+
+def number_terms(node: LetterNumber) -> list[NumberTerm]:
+    """What every backend looks for besides the exact number key, best evidence first.
+
+    A record whose number was read right matches every grain of `number_keys`
+    and scores their sum; one whose number came back misread matches only the
+    coarser grains, so it still ranks, and above letters that merely share a
+    coarse key by chance.
+    """
+    if not (node.unit and node.running):
+        return []
+    digits = f"{node.unit}/{node.running}"
+    exact, fine, coarse = number_keys(node.unit, node.running)
+    return [NumberTerm("number_digits", digits, 4.0, len(digits) >= 9),  # Arabic, one slip
+            NumberTerm("own_loose", coarse, 6.0, True),  # its own number, misread
+            NumberTerm("loose_numbers", exact, 5.0, False),  # a number in its text
+            NumberTerm("loose_numbers", fine, 4.0, False),
+            NumberTerm("loose_numbers", coarse, 3.0, True)]
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import tantivy
 
-from index.analysis import grams, loose_number, words
+from index.analysis import grams, words
 from index.query import (AnyOf, DateRange, FieldFilter, LetterNumber, Node, Not, ParsedQuery,
-                         Phrase, Prefix, Words)
+                         Phrase, Prefix, Words, number_terms)
 from schemas.enums import Secrecy
 from schemas.text import fold
 
@@ -30,7 +30,6 @@ NUMBER_FACETS = ("year", "month")
 RAW_FILTERS = ("letter_key", "number_key", "cites")
 SUBJECT_BOOST = 1.5
 NUMBER_BOOST = 20.0
-LOOSE_NUMBER_BOOST = 6.0
 PART_BOOST = 0.8
 CORRECTED_BOOST = 0.9
 SLIP_BOOST = 0.3
@@ -121,20 +120,13 @@ class Compiler:
             (Occur.Should, self._phrase(f"{node.unit}/{node.running}" if node.unit else node.text,
                                         None, None)),
         ]
-        if node.unit and node.running:
-            digits = f"{node.unit}/{node.running}"
-            loose = loose_number(node.unit, node.running)
-            # constant scores: a misread number is evidence, not a term to weigh by rarity
-            for field, text, weight, fuzzy in (
-                    ("number_digits", digits, 4.0, len(digits) >= 9),  # Arabic, one slip
-                    ("own_loose", loose, 6.0, True),  # its own Thai-digit number, misread
-                    ("loose_numbers", loose, 3.0, True)):  # a Thai-digit number in its text
+        for term in number_terms(node):
+            options.append((Occur.Should, Query.const_score_query(
+                Query.term_query(self.schema, term.field, term.text), term.weight)))
+            if term.fuzzy:
                 options.append((Occur.Should, Query.const_score_query(
-                    Query.term_query(self.schema, field, text), weight)))
-                if fuzzy:
-                    options.append((Occur.Should, Query.const_score_query(
-                        Query.fuzzy_term_query(self.schema, field, text, distance=1),
-                        weight / 2)))
+                    Query.fuzzy_term_query(self.schema, term.field, term.text, distance=1),
+                    term.weight / 2)))
         return Query.boolean_query(options)
 
     def _words(self, node: Words, tolerant: Tolerance | None) -> Query:

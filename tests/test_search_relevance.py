@@ -92,15 +92,9 @@ def test_recall_and_mrr_on_ocr_text(judged, capsys):
                   if not set(ranked[q.text][:10]) & q.relevant]
         for miss in misses[:15]:
             print("  miss:", *miss)
-    # Issue 4 asks recall@10 >= 0.95 and MRR >= 0.90. Measured on this held-out set:
-    # recall 0.946, MRR 0.948 -- recall falls short by about one query, all but one
-    # of the misses letter numbers whose ที่ line Tesseract lost or garbled (README).
-    # Asserted: the issue's MRR, its recall for every kind of query but numbers, and
-    # the measured overall recall as a floor, so that regressions fail.
+    # Issue 4's targets: recall in the top 10 >= 0.95 and MRR >= 0.90.
+    assert scores["all"]["recall"] >= 0.95
     assert scores["all"]["mrr"] >= 0.90
-    others = [q for q in queries if q.kind != "number"]
-    assert evaluate(others, ranked)["all"]["recall"] >= 0.95
-    assert scores["all"]["recall"] >= 0.94
 
 
 def _held_queries(truths, kind):
@@ -109,14 +103,16 @@ def _held_queries(truths, kind):
 
 
 def test_number_in_the_other_digits_finds_that_letter_first(judged, capsys):
-    """Thai-digit letters lose ๔ ๖ ๗ ๘ ๙ in Tesseract (DESIGN.md); most still come first."""
+    """Thai-digit letters lose ๔ ๖ ๗ ๘ ๙ in Tesseract (DESIGN.md); the graded number keys
+    still bring most first. Measured 35/40: the other five lost their number line or
+    came back with letters for digits (README, "Search at archive scale")."""
     archive, ids, truths = judged
     queries = _held_queries(truths, "number")
     ranked = _ranked(archive, ids, queries)
     first = [q.text for q in queries if ranked[q.text][:1] == sorted(q.relevant)]
     with capsys.disabled():
         print(f"\nletter number in the other digits, first: {len(first)}/{len(queries)}")
-    assert len(first) >= 0.75 * len(queries), [q.text for q in queries if q.text not in first]
+    assert len(first) >= 0.85 * len(queries), [q.text for q in queries if q.text not in first]
 
 
 def test_one_ocr_slip_in_the_query_still_finds_the_letter(judged):
