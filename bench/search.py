@@ -3,6 +3,7 @@
 Usage::
 
     nice .venv/bin/python bench/search.py --records 100000 [--home DIR] [--queries 300]
+        [--search embedded|opensearch] [--heap 2g]
 
 Writes `--records` realistic records (bench/search_corpus.py) straight into a
 fresh archive's SQLite store, runs `saraban reindex`'s code path (index.sync
@@ -11,6 +12,13 @@ facets, first through the backend alone and then through the search service
 (hits read from the store, snippets highlighted), and finally starts
 `saraban serve` on that archive, sends it searches over HTTP and reads its
 resident memory from /proc. Prints figures; asserts nothing.
+
+With `--search opensearch` the same store is reindexed into a local
+single-node OpenSearch that the script starts (the test suite's
+tests/servers.py, `--heap`), through the same `saraban reindex` path (a new
+versioned index, bulk-loaded, swapped in behind the alias), and the same
+queries are timed against it. Run it on the same `--home` with `--reuse` to
+compare both backends on one corpus.
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -27,7 +36,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")
 
 from sqlalchemy import insert  # noqa: E402
@@ -140,12 +149,14 @@ def _rss_kb(pid: int) -> tuple[int, int, int, int]:
                  for name in ("VmRSS", "VmHWM", "RssAnon", "RssFile"))
 
 
-def measure_server(home: Path, queries) -> str:
+def measure_server(home: Path, settings: Settings, queries) -> str:
     """Serve the archive with `saraban serve`, search over HTTP, read the server's memory."""
     import httpx
 
     port = _free_port()
-    env = dict(os.environ, SARABAN_HOME=str(home), PYTHONPATH=str(ROOT))
+    env = dict(os.environ, SARABAN_HOME=str(home), PYTHONPATH=str(ROOT),
+               SARABAN_SEARCH=settings.search, SARABAN_OPENSEARCH_URL=settings.opensearch_url,
+               SARABAN_OPENSEARCH_INDEX=settings.opensearch_index)
     proc = subprocess.Popen([sys.executable, "-m", "cli", "serve", "--port", str(port)],
                             env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
@@ -187,18 +198,40 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--no-server", action="store_true")
     parser.add_argument("--reuse", action="store_true",
-                        help="measure searches on the corpus and index already in --home")
+                        help="the store (and the embedded index) already in --home")
+    parser.add_argument("--search", choices=("embedded", "opensearch"), default="embedded")
+    parser.add_argument("--heap", default="2g", help="OpenSearch heap")
     args = parser.parse_args()
     home = args.home or Path(tempfile.mkdtemp(prefix="saraban-search-bench-"))
-    archive = Archive.open(Settings(home=home))
-    print(f"records {args.records:,}  home {home}  cores {os.cpu_count()}")
+    node = None
+    settings = Settings(home=home)
+    if args.search == "opensearch":
+        from servers import OpenSearchNode, server_root
+
+        node = OpenSearchNode(server_root("bench"), heap=args.heap).start()
+        settings = Settings(home=home, search="opensearch", opensearch_url=node.url,
+                            opensearch_index="bench", opensearch_timeout=300)
+    try:
+        run(args, home, settings)
+    finally:
+        if node is not None:
+            node.stop()
+            shutil.rmtree(node.root, ignore_errors=True)
+
+
+def run(args: argparse.Namespace, home: Path, settings: Settings) -> None:
+    """Build (or reuse) the corpus, index it, time searches and the web server."""
+    archive = Archive.open(settings)
+    print(f"records {args.records:,}  home {home}  search {args.search}  cores {os.cpu_count()}")
     started = time.perf_counter()
     pool = letter_pool()
     print(f"letter pool: {len(pool)} letters in {time.perf_counter() - started:.1f} s")
     if not args.reuse:
         with archive.db.session() as session:
             add_user(session, "bench", PASSWORD, role=Role.reader, clearance=Secrecy.none)
-        build(archive, args.records, pool)
+        print(fill(archive, args.records, pool))
+    if not args.reuse or args.search == "opensearch":
+        print(timed_reindex(archive))
     queries = query_set(pool, args.queries)
     print(f"backend search, facets on ({len(queries)} queries), first pass (cold): "
           f"{percentiles(time_queries(archive, queries, through_service=False))}")
@@ -208,22 +241,36 @@ def main() -> None:
           f"{percentiles(time_queries(archive, queries, through_service=True))}")
     archive.close()
     if not args.no_server:
-        print(measure_server(home, query_set(pool, 200, seed=12)))
+        print(measure_server(home, settings, query_set(pool, 200, seed=12)))
 
 
-def build(archive: Archive, n: int, pool: list[dict]) -> None:
-    """Fill the store with `n` records and time a full reindex."""
+def fill(archive: Archive, n: int, pool: list[dict]) -> str:
+    """Fill the store with `n` records."""
     took = fill_store(archive, n, pool)
     sample = min(n, 2000)
     chars = sum(len(r["text"]) for r in records(sample, pool)) / sample
-    print(f"store filled: {took:.1f} s ({n / took:,.0f} records/s), "
-          f"mean text {chars:,.0f} characters")
+    return (f"store filled: {took:.1f} s ({n / took:,.0f} records/s), "
+            f"mean text {chars:,.0f} characters")
+
+
+def timed_reindex(archive: Archive) -> str:
+    """Time a full `saraban reindex` into the archive's backend."""
     started = time.perf_counter()
     done = reindex(archive.db, archive.backend)
     took = time.perf_counter() - started
-    size = sum(p.stat().st_size for p in archive.settings.index_dir.iterdir()) / 2**20
-    print(f"full reindex: {done:,} records in {took:.1f} s = {done / took:,.0f} records/s; "
-          f"index {size:,.0f} MB")
+    return (f"full reindex: {done:,} records in {took:.1f} s = {done / took:,.0f} records/s; "
+            f"index {index_megabytes(archive):,.0f} MB")
+
+
+def index_megabytes(archive: Archive) -> float:
+    """The index's size on disk: Tantivy's folder, or OpenSearch's primary store."""
+    if archive.settings.search == "opensearch":
+        from index.opensearch_client import connect
+
+        client = connect(archive.settings)
+        stats = client.indices.stats(index=archive.settings.opensearch_index, metric="store")
+        return float(stats["_all"]["primaries"]["store"]["size_in_bytes"]) / 2**20
+    return sum(p.stat().st_size for p in archive.settings.index_dir.iterdir()) / 2**20
 
 
 if __name__ == "__main__":
