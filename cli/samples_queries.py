@@ -156,3 +156,47 @@ def store_extracted(archive, letter_id: str, text: str) -> int:  # type: ignore[
         session.add(record)
         session.flush()
         return int(record.id)
+
+
+def plain_ocr(truth: dict, i: int) -> str:
+    """Plain Tesseract (`tha+eng`, `--psm 3`) text of the rendered letter, cleaned as
+    intake cleans it; every third letter scanned with noise, blur and skew."""
+    import numpy as np
+
+    from cli.samples import render_pages
+    from ocr.clean import clean_thai_text
+    from ocr.tesseract import read_text
+
+    noisy = {"noise": 0.05, "blur": 0.6, "skew_deg": 0.4} if i % 3 == 2 else {}
+    return clean_thai_text("\f".join(
+        read_text(np.asarray(page.convert("L")), truth["dpi"], "tha+eng", 3)
+        for page in render_pages(truth, **noisy)))
+
+
+def judged_archive(archive, read: list[tuple[dict, str]],  # type: ignore[no-untyped-def]
+                   distractors: list[dict], seed: int = 5) -> dict[int, str]:
+    """Store the OCR'd letters and the distractors (their text damaged like OCR),
+    index them, and return record id → letter id."""
+    from index.sync import sync_pending
+
+    rng = random.Random(seed)
+    ids = {store_extracted(archive, truth["id"], text): truth["id"] for truth, text in read}
+    for truth in distractors:
+        ids[store_extracted(archive, truth["id"], damage(truth["text"], rng))] = truth["id"]
+    sync_pending(archive.db, archive.backend)
+    return ids
+
+
+def ranked(archive, ids: dict[int, str],  # type: ignore[no-untyped-def]
+           queries: list[JudgedQuery]) -> dict[str, list[str]]:
+    """Each query's top 10 letter ids, searched with full clearance as the evaluation does."""
+    from index.backend import SearchRequest
+    from index.service import search
+    from schemas.enums import Secrecy
+
+    out = {}
+    for query in queries:
+        response = search(archive.db, archive.backend, SearchRequest(
+            query=query.text, clearance=Secrecy.top_secret, limit=10, suggest=False))
+        out[query.text] = [ids[hit.record_id] for hit in response.hits]
+    return out
