@@ -38,9 +38,8 @@ def connect(settings: Settings) -> OpenSearch:
                        ssl_show_warn=settings.opensearch_verify_tls)
         if settings.opensearch_ca_file:
             if not settings.opensearch_ca_file.is_file():
-                raise ConfigError(
-                    f"ไม่พบไฟล์ใบรับรอง CA {settings.opensearch_ca_file} (SARABAN_OPENSEARCH_CA_FILE "
-                    "names no file)")
+                raise ConfigError(f"ไม่พบไฟล์ใบรับรอง CA {settings.opensearch_ca_file} "
+                                  "(SARABAN_OPENSEARCH_CA_FILE names no file)")
             options["ca_certs"] = str(settings.opensearch_ca_file)
     return OpenSearch(**options)
 

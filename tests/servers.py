@@ -189,7 +189,7 @@ def find_java_home() -> Path:
 
 @dataclass
 class OpenSearchNode:
-    """A single-node OpenSearch cluster in its own directory (security plugin absent, plain HTTP)."""
+    """A single-node OpenSearch cluster in its own directory: no security plugin, plain HTTP."""
 
     root: Path
     heap: str = "512m"

@@ -145,6 +145,12 @@ def test_a_missing_ca_file_is_a_configuration_error(secure_opensearch_node, tmp_
                                     opensearch_ca_file=tmp_path / "no-such-ca.pem"))
 
 
+def test_an_empty_ca_file_setting_means_none(monkeypatch, tmp_path):
+    # As docker-compose.yml passes it when .env sets no CA file.
+    monkeypatch.setenv("SARABAN_OPENSEARCH_CA_FILE", "")
+    assert Settings(home=tmp_path).opensearch_ca_file is None
+
+
 def _index_status(node: SecureOpenSearchNode, home: Path, password: str) -> dict:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HAYSTACK_TELEMETRY_ENABLED": "False",
            "SARABAN_HOME": str(home), "SARABAN_SEARCH": "opensearch",
