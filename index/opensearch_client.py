@@ -37,6 +37,9 @@ def connect(settings: Settings) -> OpenSearch:
         options.update(use_ssl=True, verify_certs=settings.opensearch_verify_tls,
                        ssl_show_warn=settings.opensearch_verify_tls)
         if settings.opensearch_ca_file:
+            if not settings.opensearch_ca_file.is_file():
+                raise ConfigError(f"ไม่พบไฟล์ใบรับรอง CA {settings.opensearch_ca_file} "
+                                  "(SARABAN_OPENSEARCH_CA_FILE names no file)")
             options["ca_certs"] = str(settings.opensearch_ca_file)
     return OpenSearch(**options)
 
@@ -49,10 +52,14 @@ def unavailable_as_ours() -> Iterator[None]:
     not retried as an outage.
     """
     from opensearchpy.exceptions import ConnectionError as OsConnectionError
-    from opensearchpy.exceptions import TransportError
+    from opensearchpy.exceptions import SSLError, TransportError
 
     try:
         yield
+    except SSLError as exc:  # before ConnectionError, its parent: say it is the certificate
+        raise SearchUnavailable("ตรวจสอบใบรับรอง TLS ของ OpenSearch ไม่ผ่าน (TLS certificate "
+                                "not trusted: check SARABAN_OPENSEARCH_CA_FILE and the host name)",
+                                str(exc)) from exc
     except OsConnectionError as exc:
         raise SearchUnavailable("ติดต่อ OpenSearch ไม่ได้ (OpenSearch cannot be reached)",
                                 str(exc)) from exc

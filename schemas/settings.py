@@ -89,6 +89,13 @@ class Settings(BaseSettings):
     def _absolute_home(cls, value: Path) -> Path:
         return value.expanduser().resolve()
 
+    @field_validator("opensearch_ca_file", mode="before")
+    @classmethod
+    def _empty_ca_file_is_none(cls, value: object) -> object:
+        # docker-compose passes `${SARABAN_OPENSEARCH_CA_FILE:-}`: empty means "no CA file",
+        # not the current directory.
+        return None if isinstance(value, str) and not value.strip() else value
+
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
         if self.environment == "production" and self.secret_key == DEV_SECRET:

@@ -17,9 +17,16 @@ from ingest.archive import Archive  # noqa: E402
 from schemas.enums import RecordStatus, Secrecy  # noqa: E402
 from schemas.settings import Settings  # noqa: E402
 from schemas.tables import Record, StoredFile  # noqa: E402
-from servers import OpenSearchNode, Postgres, ServerUnavailable, server_root  # noqa: E402
+from servers import (  # noqa: E402
+    OpenSearchNode,
+    Postgres,
+    SecureOpenSearchNode,
+    ServerUnavailable,
+    server_root,
+)
 
-SERVER_MARKERS = {"postgres_server": "postgres", "opensearch_node": "opensearch"}
+SERVER_MARKERS = {"postgres_server": "postgres", "opensearch_node": "opensearch",
+                  "secure_opensearch_node": "opensearch"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -54,6 +61,12 @@ def postgres_server() -> Iterator[Postgres]:
 def opensearch_node() -> Iterator[OpenSearchNode]:
     """A real single-node OpenSearch on loopback for the whole session (issue 5)."""
     yield from _session_server(OpenSearchNode, "opensearch")
+
+
+@pytest.fixture(scope="session")
+def secure_opensearch_node() -> Iterator[SecureOpenSearchNode]:
+    """A real OpenSearch node with the security plugin on: HTTPS, a password, the test CA."""
+    yield from _session_server(SecureOpenSearchNode, "opensearch-secure")
 
 
 @pytest.fixture(scope="module")

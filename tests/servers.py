@@ -9,12 +9,15 @@ cluster health); nothing waits a fixed time.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import pwd
+import re
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import time
 import urllib.error
@@ -23,8 +26,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-OPENSEARCH_VERSION = "2.19.6"
+
+
+def _opensearch_version() -> str:
+    """OPENSEARCH_VERSION of scripts/install.sh: the one place the version is set."""
+    found = re.search(r"^OPENSEARCH_VERSION=([0-9.]+)$",
+                      (ROOT / "scripts" / "install.sh").read_text(), re.MULTILINE)
+    assert found, "OPENSEARCH_VERSION= is missing from scripts/install.sh"
+    return found.group(1)
+
+
+OPENSEARCH_VERSION = _opensearch_version()
 OPENSEARCH_HOME = ROOT / ".cache" / "opensearch" / f"opensearch-{OPENSEARCH_VERSION}"
+# The same version with the security plugin, TLS and a password (install.sh prepares it).
+SECURE_OPENSEARCH_HOME = ROOT / ".cache" / "opensearch" / f"secure-{OPENSEARCH_VERSION}"
+SECURE_OPENSEARCH_USER = "saraban"
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 SERVICE_USER = "saraban-test"
 INSTALL_HINT = "run `bash scripts/install.sh --test` first"
@@ -173,24 +189,30 @@ def find_java_home() -> Path:
 
 @dataclass
 class OpenSearchNode:
-    """A single-node OpenSearch cluster in its own directory (security plugin absent)."""
+    """A single-node OpenSearch cluster in its own directory: no security plugin, plain HTTP."""
 
     root: Path
     heap: str = "512m"
     port: int = field(default_factory=free_port)
     transport_port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None  # type: ignore[type-arg]
+    home = OPENSEARCH_HOME
+    scheme = "http"
 
     @property
     def url(self) -> str:
         """The HTTP endpoint."""
-        return f"http://127.0.0.1:{self.port}"
+        return f"{self.scheme}://127.0.0.1:{self.port}"
+
+    def _extra_settings(self) -> list[str]:
+        """opensearch.yml lines beyond the per-node ones (none for the plain node)."""
+        return []
 
     def _configure(self) -> Path:
         conf = self.root / "config"
         if conf.exists():
             return conf
-        source = OPENSEARCH_HOME / "config"
+        source = self.home / "config"
         shutil.copytree(source, conf)
         for name in ("data", "logs", "tmp"):
             (self.root / name).mkdir(exist_ok=True)
@@ -216,6 +238,7 @@ class OpenSearchNode:
             # The test disk is shared and may be fuller than production thresholds.
             "cluster.routing.allocation.disk.threshold_enabled: false",
             "action.destructive_requires_name: false",
+            *self._extra_settings(),
             "",
         ]))
         _give_to_service_user(self.root)
@@ -223,8 +246,9 @@ class OpenSearchNode:
 
     def start(self) -> OpenSearchNode:
         """Start the node (reusing its data) and return when the cluster is yellow or green."""
-        if not (OPENSEARCH_HOME / "bin" / "opensearch").exists():
-            raise ServerUnavailable(f"OpenSearch {OPENSEARCH_VERSION} is not unpacked; {INSTALL_HINT}")
+        if not (self.home / "bin" / "opensearch").exists():
+            raise ServerUnavailable(f"OpenSearch {OPENSEARCH_VERSION} is not in {self.home}; "
+                                    f"{INSTALL_HINT}")
         conf = self._configure()
         env = {**os.environ, "OPENSEARCH_PATH_CONF": str(conf),
                "OPENSEARCH_JAVA_OPTS": f"-Xms{self.heap} -Xmx{self.heap} -XX:ActiveProcessorCount=1",
@@ -232,16 +256,19 @@ class OpenSearchNode:
         env.pop("OPENSEARCH_JAVA_HOME", None)
         log = self.root / "logs" / "console.log"
         self.process = subprocess.Popen(
-            [str(OPENSEARCH_HOME / "bin" / "opensearch")],
+            [str(self.home / "bin" / "opensearch")],
             env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True,
             cwd=self.root, **_as_service_user())
         _wait_for("OpenSearch", self.healthy, self.process, log, 180)
         return self
 
+    def _open(self, path: str):  # type: ignore[no-untyped-def]
+        return urllib.request.urlopen(f"{self.url}{path}", timeout=2)
+
     def healthy(self) -> bool:
         """Whether the cluster answers with status yellow or green."""
         try:
-            with urllib.request.urlopen(f"{self.url}/_cluster/health", timeout=2) as response:
+            with self._open("/_cluster/health") as response:
                 return json.load(response).get("status") in ("yellow", "green")
         except (urllib.error.URLError, OSError, ValueError):
             return False
@@ -260,3 +287,44 @@ class OpenSearchNode:
                 self.process.wait(60)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+@dataclass
+class SecureOpenSearchNode(OpenSearchNode):
+    """A single node with the security plugin on: HTTPS only, basic auth, the test CA.
+
+    Its home, certificates, security configuration and the test user's random
+    password are made by `scripts/install.sh --test`; the security index is
+    initialised from that configuration when the node first starts.
+    """
+
+    home = SECURE_OPENSEARCH_HOME
+    scheme = "https"
+    user = SECURE_OPENSEARCH_USER
+
+    @property
+    def ca_file(self) -> Path:
+        """The CA (PEM) that signed the node's certificate."""
+        return self.home / "config" / "root-ca.pem"
+
+    @property
+    def password(self) -> str:
+        """The test user's password (kept 0600 beside the home, never in the repository)."""
+        secret = self.home / "saraban-test.password"
+        if not secret.exists():
+            raise ServerUnavailable(f"{secret} is missing; {INSTALL_HINT}")
+        return secret.read_text().strip()
+
+    def _extra_settings(self) -> list[str]:
+        if not (self.home / ".saraban-ready").exists():
+            raise ServerUnavailable(f"the secured OpenSearch home {self.home} is not ready; "
+                                    f"{INSTALL_HINT}")
+        own = (self.home / "config" / "opensearch.yml").read_text().splitlines()
+        return [line for line in own if line.startswith("plugins.security.")]
+
+    def _open(self, path: str):  # type: ignore[no-untyped-def]
+        context = ssl.create_default_context(cafile=str(self.ca_file))
+        token = base64.b64encode(f"{self.user}:{self.password}".encode()).decode()
+        request = urllib.request.Request(f"{self.url}{path}",
+                                         headers={"Authorization": f"Basic {token}"})
+        return urllib.request.urlopen(request, timeout=2, context=context)

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from schemas.settings import Settings
-from servers import ROOT, free_port
+from servers import OPENSEARCH_VERSION, ROOT, free_port
 from store.db import Database
 from store.records import edit_record
 
@@ -122,6 +122,8 @@ def test_compose_runs_the_commands_and_settings_tested_here():
     assert set(env) <= fields  # every variable the compose file sets is a real setting
     assert env["SARABAN_SEARCH"] == "opensearch" and env["SARABAN_OPENSEARCH_URL"].startswith("https")
     assert "OPENSEARCH_INITIAL_ADMIN_PASSWORD" in services["opensearch"]["environment"]
+    # Production runs the OpenSearch version the tests run (plain and secured).
+    assert services["opensearch"]["image"] == f"opensearchproject/opensearch:{OPENSEARCH_VERSION}"
 
 
 def test_every_setting_is_documented_in_the_readme():
