@@ -19,6 +19,8 @@ ACTION_THAI = {
     "ingest.extracted": "อ่านข้อความและรายละเอียด",
     "ingest.failed": "อ่านไฟล์ไม่สำเร็จ",
     "record.download": "ดาวน์โหลดไฟล์",
+    "record.edit": "แก้ไขรายละเอียด",
+    "record.confirm": "ยืนยันรายละเอียดที่อ่านได้",
 }
 _HIDDEN_DETAIL = {"confidence", "detail", "sha256"}
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]")
