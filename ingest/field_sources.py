@@ -27,6 +27,14 @@ _SPACE = re.compile(r"[\s\u200b\u200c\u200d]+")
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 #: Share of a value that must be found in one line for a fuzzy match.
 MIN_SHARE = 0.6
+#: A field read empty, or not found by its value, is shown at the line its label opens
+#: (OCR often drops the tone mark: ที่ comes out ที).
+LABELS = {
+    "number": re.compile(r"^ที\u0e48?(?![ก-ฮ\u0e48])"),
+    "date": re.compile(r"(^|\s)(ลง)?วันที่?"),
+    "subject": re.compile(r"^เรื่อง"),
+    "to": re.compile(r"^เรียน"),
+}
 
 
 def fold(text: str) -> str:
@@ -78,6 +86,12 @@ def locate_fields(meta: LetterMetadata, lines: Iterable[dict[str, Any]]) -> dict
         found = _find(texts, candidates)
         if found is not None:
             sources[name] = found
+    for name, label in LABELS.items():
+        if name not in sources:
+            line = next((line for line in lines if line["page"] == 1 and not line.get("stamp")
+                         and label.search(line["text"])), None)
+            if line is not None:
+                sources[name] = _source(line, [line], "label")
     if "number" in sources and meta.circular:
         sources["circular"] = sources["number"]
     return sources

@@ -24,7 +24,7 @@ from schemas.tables import AuditEvent, Record
 from store.records import confirm_fields, edit_record
 from store.review_queue import low_fields
 from web.app import create_app
-from web.crops import PAD, crop_for
+from web.crops import CROP_DPI, PAD, crop_for
 
 HIGH = {name: 0.95 for name in ("kind", "number", "date", "subject", "to", "from_org",
                                 "secrecy", "urgency")}
@@ -98,6 +98,18 @@ def test_fields_are_located_in_lines_with_boxes():
     assert sources["date"]["size"] == [2480, 3508] and sources["date"]["dpi"] == 300
 
 
+def test_a_field_not_found_by_value_is_shown_at_its_label():
+    size = {"size": [2480, 3508], "dpi": 300}
+    lines = [{"page": 1, "text": "ที่ดินของโรงเรียน", "box": [0, 10, 900, 60], **size},
+             {"page": 1, "text": "ที ศธ ๐๔๐๔๙/ว?๑๒", "box": [200, 400, 1000, 460], **size},
+             {"page": 1, "text": "เรื่อง ขอเชิญประชุม", "box": [200, 560, 1000, 620], **size}]
+    sources = locate_fields(LetterMetadata(subject="ขอเชิญประชุมครู"), lines)
+    assert sources["number"]["box"] == [200, 400, 1000, 460]  # ที่ lost its tone mark
+    assert sources["number"]["how"] == "label"
+    assert sources["subject"]["how"] == "fuzzy"
+    assert "to" not in sources and "date" not in sources
+
+
 def test_fold_treats_digits_spaces_and_sara_am_alike():
     assert fold("ศธ ๐๔๐๔๙/๕๐๘") == fold("ศธ04049/508")
     assert fold("สํานักงาน") == fold("สำนักงาน")
@@ -107,6 +119,8 @@ def test_crop_box_scales_the_source_onto_the_page_image():
     crop = crop_for({"page": 2, "box": [100, 200, 300, 240], "size": [1000, 2000]}, (500, 1000))
     assert crop.page == 2 and crop.located
     assert crop.box == (50 - 2 * PAD, 100 - PAD, 150 + 2 * PAD, 120 + PAD)
+    tall = crop_for({"page": 1, "box": [0, 100, 10, 200], "size": [100, 1000]}, (100, 1000))
+    assert tall.box == (0, 40, 34, 230)  # a tall box: 0.6 of its height above, 0.3 below
     head = crop_for(None, (827, 1169))
     assert not head.located and head.page == 1 and head.box == (0, 0, 827, 468)
     assert not crop_for({"page": 1, "box": [5, 5, 5, 5], "size": [10, 10]}, (100, 100)).located
@@ -234,16 +248,16 @@ def test_crop_endpoint(archive: Archive, corpus: Corpus, client: TestClient, tmp
                                secrecy=Secrecy.secret, name="secret.pdf")
     source = _record(archive, record_id).field_sources["number"]
     sign_in(client, "clerk")
-    page = Image.open(io.BytesIO(client.get(f"/records/{record_id}/pages/1.png").content))
+    page_size = (round(595.28 * CROP_DPI / 72), round(841.89 * CROP_DPI / 72))  # A4
     response = client.get(f"/records/{record_id}/crops/number.png")
     assert response.status_code == 200 and response.headers["content-type"] == "image/png"
     crop = Image.open(io.BytesIO(response.content))
-    expected = crop_for(source, page.size)
+    expected = crop_for(source, page_size)
     assert crop.size == (expected.box[2] - expected.box[0], expected.box[3] - expected.box[1])
-    # The number's line (16 pt, about 116 x 17 points) at 100 dpi, padded: a strip, not a page.
-    assert 150 < crop.size[0] < 260 and 40 < crop.size[1] < 80
+    # The number's line (16 pt, about 116 x 17 points) at 200 dpi, padded: a strip, not a page.
+    assert 320 < crop.size[0] < 420 and 60 < crop.size[1] < 100
     head = Image.open(io.BytesIO(client.get(f"/records/{record_id}/crops/kind.png").content))
-    assert head.size == (page.size[0], round(page.size[1] * 0.4))  # no box: the letter's head
+    assert head.size == (page_size[0], round(page_size[1] * 0.4))  # no box: the letter's head
     for url in (f"/records/{secret_id}/crops/number.png", "/records/99999/crops/number.png"):
         denied = client.get(url)
         assert denied.status_code == 404 and "image" not in denied.headers["content-type"]

@@ -19,6 +19,9 @@ from PIL import Image
 #: Share of the first page's height shown for a field with no box (the letter's head).
 HEADER_SHARE = 0.4
 PAD = 12  # pixels of the page image around a box
+#: Crops are cut from the page rendered at this resolution: a line of 16-pt
+#: type is about 45 pixels high there, easy to read beside the input.
+CROP_DPI = 200
 
 
 @dataclass(frozen=True)
@@ -43,9 +46,10 @@ def crop_for(source: dict[str, Any] | None, image_size: tuple[int, int]) -> Crop
         return Crop(1, (0, 0, width, max(1, round(height * HEADER_SHARE))), located=False)
     fx, fy = width / sw, height / sh
     left, top, right, bottom = x0 * fx, y0 * fy, x1 * fx, y1 * fy
-    pad_y = max(PAD, (bottom - top) * 0.5)
-    box = (max(0, round(left - 2 * PAD)), max(0, round(top - pad_y)),
-           min(width, round(right + 2 * PAD)), min(height, round(bottom + pad_y)))
+    # Thai stacks vowels and tone marks above the line: more room above than below.
+    above, below = max(PAD, (bottom - top) * 0.6), max(PAD, (bottom - top) * 0.3)
+    box = (max(0, round(left - 2 * PAD)), max(0, round(top - above)),
+           min(width, round(right + 2 * PAD)), min(height, round(bottom + below)))
     if box[2] <= box[0] or box[3] <= box[1]:
         return Crop(1, (0, 0, width, max(1, round(height * HEADER_SHARE))), located=False)
     return Crop(page, box, located=True)

@@ -20,7 +20,7 @@ from schemas.tables import Record
 from store.records import confirm_fields, edit_record, get_record
 from store.review_queue import low_fields, next_in_queue, review_page
 from web.auth import ArchiveDep, CurrentUser, RendererDep, Uploader, check_csrf
-from web.crops import crop_for, crop_png, image_size
+from web.crops import CROP_DPI, crop_for, crop_png, image_size
 from web.render import Renderer
 from web.review_form import CHOICES, LABELS, FormField, input_value, parse_value
 from web.record_view import metadata_rows
@@ -128,10 +128,10 @@ def field_crop(request: Request, record_id: int, field: str, user: CurrentUser,
     where = (record.field_sources or {}).get(field)
     where = where if isinstance(where, dict) else None
     page = int(where.get("page", 1)) if where else 1
-    path = pages.png(source, page)
+    path = pages.png(source, page, CROP_DPI)
     crop = crop_for(where, image_size(path))
     if crop.page != page:  # no usable box: the head of the first page
-        path = pages.png(source, crop.page)
+        path = pages.png(source, crop.page, CROP_DPI)
         crop = crop_for(None, image_size(path))
     return Response(crop_png(str(path), crop), media_type="image/png",
                     headers={"Cache-Control": "private, no-store"})
