@@ -110,6 +110,33 @@ def test_a_field_not_found_by_value_is_shown_at_its_label():
     assert "to" not in sources and "date" not in sources
 
 
+def test_intake_stores_field_sources_and_a_rerun_keeps_the_correction(archive: Archive,
+                                                                     tmp_path: Path):
+    from review_support import letter_pdf
+
+    from ingest.intake import add_file
+    from ingest.runner import Runner
+    from store import jobs
+
+    source = tmp_path / "letter.pdf"
+    source.write_bytes(letter_pdf("intake"))
+    outcome = add_file(archive, source, actor="test", batch="r1")
+    Runner(archive, workers=1).run()
+    record = _record(archive, outcome.record_id)
+    assert record.text_method == "pdf-text"
+    number = record.field_sources["number"]
+    assert number["page"] == 1 and number["dpi"] == 72 and number["size"] == [595, 842]
+    assert number["box"][1] < record.field_sources["subject"]["box"][1]  # ที่ above เรื่อง
+    with archive.db.session() as session:
+        edit_record(session, outcome.record_id, {"subject": "แก้โดยเจ้าหน้าที่"}, actor="clerk")
+        jobs.enqueue(session, record.file_id, outcome.record_id, batch="r2", created_by="test")
+    Runner(archive, workers=1).run(batch="r2")  # the file is read again
+    again = _record(archive, outcome.record_id)
+    assert again.subject == "แก้โดยเจ้าหน้าที่" and again.confidence["subject"] == 1.0
+    assert again.field_sources["subject"] == record.field_sources["subject"]
+    assert again.number == record.number
+
+
 def test_fold_treats_digits_spaces_and_sara_am_alike():
     assert fold("ศธ ๐๔๐๔๙/๕๐๘") == fold("ศธ04049/508")
     assert fold("สํานักงาน") == fold("สำนักงาน")
