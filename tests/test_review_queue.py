@@ -347,6 +347,15 @@ def test_a_be_date_is_saved_as_the_ce_date(archive: Archive, corpus: Corpus, cli
     assert _record(archive, corpus.public).date == dt.date(2019, 8, 2)
 
 
+def test_marking_a_letter_secret_moves_the_clerk_on(archive: Archive, corpus: Corpus,
+                                                    client: TestClient):
+    sign_in(client, "clerk")
+    moved = _post(client, corpus.public, field="secrecy", value="secret", do="save")
+    assert moved.headers["location"] == f"/review/{corpus.memo}?done=saved"
+    assert _record(archive, corpus.public).secrecy == Secrecy.secret
+    assert corpus.public not in _queue_ids(client)
+
+
 def test_saving_needs_the_form_token_and_clearance(archive: Archive, corpus: Corpus,
                                                    client: TestClient):
     sign_in(client, "clerk")

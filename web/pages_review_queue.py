@@ -17,7 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 from ingest.archive import Archive
 from schemas.errors import NotFound, SarabanError
 from schemas.tables import Record
-from store.records import confirm_fields, edit_record, get_record
+from store.records import confirm_fields, edit_record, get_record, visible
 from store.review_queue import low_fields, next_in_queue, review_page
 from web.auth import ArchiveDep, CurrentUser, RendererDep, Uploader, check_csrf
 from web.crops import CROP_DPI, crop_for, crop_png, image_size
@@ -98,6 +98,8 @@ def review_save(request: Request, record_id: int, user: Uploader, archive: Archi
         if field not in (record.corrected_fields or {}):
             record = confirm_fields(session, record_id, [field], actor=user.username)
         left = low_fields(record.confidence, record.corrected_fields, threshold)
+        if not visible(record, user.clearance):  # marked above the reviewer's clearance
+            left = []
         following = next_in_queue(session, user.clearance, threshold, record_id)
     done = "saved" if changes else "confirmed"
     if left:
