@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,9 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 from haystack import Document
 from PIL import Image
-from review_support import NUMBER, SUBJECT, add_pdf_letter
+from review_support import NUMBER, add_pdf_letter
 from sqlalchemy import select
-from web_support import PASSWORD, Corpus, add_corpus, csrf_of, open_archive
+from web_support import PASSWORD, Corpus, add_corpus, add_record, csrf_of, open_archive
 
 from ingest.archive import Archive
 from ingest.field_sources import fold, locate_fields
@@ -204,7 +205,8 @@ def test_corrections_and_confirmations_are_audited(archive: Archive, corpus: Cor
         record = session.get(Record, corpus.public)
         assert record.version == version + 2
     assert [e.action for e in events] == ["record.edit", "record.confirm"]
-    assert events[0].actor == "clerk" and events[0].detail["after"] == {"subject": "ขอใช้ห้องประชุม"}
+    assert events[0].actor == "clerk"
+    assert events[0].detail["after"] == {"subject": "ขอใช้ห้องประชุม"}
     assert events[1].detail["fields"] == {"date": "2016-03-03", "number": "ศธ 04049/508"}
 
 
@@ -220,8 +222,6 @@ def test_low_fields_skip_corrected_and_count_missing():
 
 def _queue_ids(client: TestClient, page: int = 1) -> list[int]:
     html = client.get(f"/review?page={page}").text
-    import re
-
     return [int(n) for n in re.findall(r'<tr data-record="(\d+)"', html)]
 
 
@@ -242,8 +242,6 @@ def test_queue_lists_low_records_oldest_first_within_clearance(archive: Archive,
 
 
 def test_queue_is_paginated(archive: Archive, corpus: Corpus, client: TestClient):
-    from web_support import add_record
-
     extra = [add_record(archive, subject=f"หนังสือที่ {n}", text=f"x{n}", name=f"{n}.txt")
              for n in range(25)]
     sign_in(client, "clerk")
@@ -370,4 +368,3 @@ def test_saving_needs_the_form_token_and_clearance(archive: Archive, corpus: Cor
     assert secret.status_code == 404
     assert _record(archive, corpus.secret).subject != "x"
     assert _record(archive, corpus.public).number == "ศธ 04049/508"
-    assert SUBJECT  # imported for the support module's letter
