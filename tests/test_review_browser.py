@@ -96,6 +96,8 @@ def test_clerk_corrects_and_confirms_in_the_queue(page: Page, live: Live) -> Non
     page.goto(f"{live.url}/records/{live.first}")
     table = page.locator(".meta-table")
     expect(table).to_contain_text(CORRECTED)
+    expect(table).to_contain_text("แก้ไขโดย clerk")
+    expect(table).to_contain_text("ยืนยันโดย clerk")
     expect(table).not_to_contain_text(NUMBER + " ")
     expect(page.locator("body")).to_contain_text("ยืนยันรายละเอียดที่อ่านได้")  # audit trail
     page.screenshot(path=str(SHOTS / "review-after.png"), full_page=True)

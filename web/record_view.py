@@ -34,6 +34,7 @@ class MetaRow:
     english: str
     value: str
     confidence: float | None
+    key: str = ""  # the record's field name (from_org for "from")
 
     @property
     def low(self) -> bool:
@@ -79,7 +80,7 @@ def metadata_rows(renderer: Renderer, record: Record) -> list[MetaRow]:
     for label, english, key, value in fields:
         raw = confidence.get(key)
         rows.append(MetaRow(label, english, value,
-                            float(raw) if isinstance(raw, int | float) else None))
+                            float(raw) if isinstance(raw, int | float) else None, key))
     return rows
 
 
