@@ -37,6 +37,7 @@ def _document(result: TextResult) -> Document:
             "stamp_lines": list(result.stamp_lines),
             "number_line": result.number_line,
             "stamps": [list(lines) for lines in result.stamps],
+            "lines": list(result.lines),
         },
     )
 

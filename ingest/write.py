@@ -6,6 +6,7 @@ from pathlib import Path
 
 from haystack import Document
 
+from ingest.field_sources import locate_fields
 from schemas.enums import RecordStatus
 from schemas.letter import LetterMetadata
 from retention.classify import assign as assign_retention
@@ -35,11 +36,13 @@ def write_record(db: Database, blobs: BlobStore, record_id: int, doc: Document) 
     archival_sha = blobs.put_file(Path(archival))[0] if archival else None
     text = doc.content or ""
     warnings = list(doc.meta.get("warnings", []))
-    reasons = review_reasons(meta, text, warnings)
+    sources = locate_fields(meta, doc.meta.get("lines") or ())
     with db.session() as session:
         record = session.get(Record, record_id)
         assert record is not None, f"record {record_id} vanished during intake"
-        apply_metadata(record, meta)
+        apply_metadata(record, meta, sources)  # a clerk's corrections stay (issue #3)
+        kept = meta.model_copy(update={"confidence": record.confidence})
+        reasons = review_reasons(kept, text, warnings)
         record.text = text
         record.raw_text = doc.meta.get("raw_text", "")
         record.text_method = doc.meta.get("method", "")

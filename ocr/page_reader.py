@@ -67,6 +67,7 @@ class PageReading:
     stamps: list[StampReading] = field(default_factory=list)
     digit_fixes: int = 0
     seconds: float = 0.0
+    words: list[Word] = field(default_factory=list)  # the body's words, boxes in page pixels
 
     @property
     def text(self) -> str:
@@ -100,7 +101,7 @@ def read_page(image: Image.Image, dpi: int, languages: str = "tha") -> PageReadi
     stamps = _stamp_lines(stamp_zones, stamp_words, [(a + page_height, b + page_height)
                                                      for a, b in offsets])
     return PageReading(lines=lines, stamps=stamps, digit_fixes=fixes,
-                       seconds=time.perf_counter() - started)
+                       seconds=time.perf_counter() - started, words=page_words)
 
 
 def _read_scaled(gray: np.ndarray, dpi: int, languages: str) -> list[Word]:

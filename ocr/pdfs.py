@@ -10,6 +10,7 @@ from ocr import sniff
 from ocr.ocrmypdf_exec import OcrmypdfOptions
 from ocr.pdf_text import join_pages, read_pdf_pages
 from ocr.result import TextResult
+from ocr.text_lines import pdf_text_lines
 from ocr.scans import ocr_pdf
 from schemas.errors import InputFileError
 
@@ -23,7 +24,9 @@ def read_pdf(path: Path, work: Path, options: OcrmypdfOptions, max_pages: int) -
     broken = [page for page in pages if page.broken]
     if not broken:
         text, raw = join_pages([page.text for page in pages])
-        return TextResult(text, raw, "pdf-text", len(pages), seconds=time.monotonic() - started)
+        lines = [line.as_json() for line in pdf_text_lines(path)]
+        return TextResult(text, raw, "pdf-text", len(pages), seconds=time.monotonic() - started,
+                          lines=lines)
     has_layer = any(page.broken not in ("no text layer",) for page in broken)
     if len(broken) == len(pages):
         result = ocr_pdf(path, work, replace(options, force_ocr=has_layer))
@@ -31,10 +34,11 @@ def read_pdf(path: Path, work: Path, options: OcrmypdfOptions, max_pages: int) -
         return result
     numbers = ",".join(str(page.number) for page in broken)
     ocred = ocr_pdf(path, work, replace(options, force_ocr=True, pages=numbers))
-    return _merge(pages, ocred, started)
+    return _merge(path, pages, ocred, started)
 
 
-def _merge(pages, ocred: TextResult, started: float) -> TextResult:  # type: ignore[no-untyped-def]
+def _merge(path: Path, pages, ocred: TextResult,  # type: ignore[no-untyped-def]
+           started: float) -> TextResult:
     sidecar_pages = ocred.raw_text.split("\f")
     texts = []
     for page in pages:
@@ -45,8 +49,10 @@ def _merge(pages, ocred: TextResult, started: float) -> TextResult:  # type: ign
         f"หน้า {page.number}: ชั้นข้อความใช้ไม่ได้ ({page.broken}) จึงอ่านด้วย OCR"
         for page in pages if page.broken
     ]
+    good = {page.number for page in pages if not page.broken}
+    lines = [line.as_json() for line in pdf_text_lines(path, good)] + ocred.lines
     return TextResult(text, raw, "pdf-mixed", len(pages), ocred.archival_pdf, warnings,
-                      time.monotonic() - started)
+                      time.monotonic() - started, lines=lines)
 
 
 def unsupported_message(mime: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 @dataclass
@@ -23,3 +24,5 @@ class TextResult:
     stamp_lines: list[str] = field(default_factory=list)  # text of the stamp zones (scans)
     number_line: str | None = None  # the ที่ line read again on its own (scans)
     stamps: list[list[str]] = field(default_factory=list)  # each stamp's lines (scans)
+    #: Lines with their page boxes (`ocr.text_lines.TextLine.as_json`), for the review queue.
+    lines: list[dict[str, Any]] = field(default_factory=list)

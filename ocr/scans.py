@@ -11,9 +11,10 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from ocr.clean import clean_thai_text
 from ocr.ocrmypdf_exec import OcrmypdfOptions, run_ocrmypdf
-from ocr.page_reader import StampReading, read_page
+from ocr.page_reader import PageReading, StampReading, read_page
 from ocr.pages import PdfiumError, pdf_page_count, render_scan_page
 from ocr.result import TextResult
+from ocr.text_lines import TextLine, lines_from_words, stamp_line
 from schemas.errors import InputFileError, OcrError
 
 A4_WIDTH_INCHES = 8.27
@@ -77,6 +78,7 @@ def ocr_pdf(source: Path, work: Path, options: OcrmypdfOptions,
                              str(exc)) from exc
     pages: list[str] = []
     stamps: list[StampReading] = []
+    boxed: list[TextLine] = []
     languages = "tha" if options.languages.startswith("tha") else options.languages
     wanted = {int(n) for n in options.pages.split(",")} if options.pages else None
     for number in range(1, min(count, max_pages) + 1):
@@ -86,6 +88,7 @@ def ocr_pdf(source: Path, work: Path, options: OcrmypdfOptions,
         image, dpi = render_scan_page(source, number, max_side=MAX_RENDER_SIDE)
         reading = read_page(image, dpi, languages)
         pages.append(reading.text)
+        boxed += _boxed_lines(reading, number, image.size, dpi)
         stamps += [stamp for stamp in reading.stamps if number == 1 or stamp.lines]
     warnings = [] if count <= max_pages else [f"อ่านเฉพาะ {max_pages} หน้าแรก (first {max_pages} "
                                               f"of {count} pages read)"]
@@ -106,7 +109,20 @@ def ocr_pdf(source: Path, work: Path, options: OcrmypdfOptions,
         seconds=time.monotonic() - started,
         stamp_lines=[line for stamp in stamps for line in stamp.lines],
         stamps=[list(stamp.lines) for stamp in stamps],
+        lines=[line.as_json() for line in boxed],
     )
+
+
+def _boxed_lines(reading: PageReading, page: int, size: tuple[int, int],
+                 dpi: int) -> list[TextLine]:
+    """The page's body lines and stamps with their boxes (where the review queue crops)."""
+    lines = lines_from_words(reading.words, page, size, dpi)
+    for stamp in reading.stamps:
+        zone = stamp.zone
+        if stamp.lines:
+            lines.append(stamp_line(page, " ".join(stamp.lines),
+                                    (zone.x0, zone.y0, zone.x1, zone.y1), size, dpi))
+    return lines
 
 
 def ocr_image(source: Path, work: Path, options: OcrmypdfOptions, max_pages: int) -> TextResult:

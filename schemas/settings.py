@@ -83,6 +83,11 @@ class Settings(BaseSettings):
     opensearch_timeout: float = Field(
         default=10.0, gt=0, description="Seconds one OpenSearch request may take."
     )
+    review_threshold: float = Field(
+        default=0.8, ge=0.0, le=1.0,
+        description="A field read with less confidence (or not read) puts its record in the "
+                    "review queue.",
+    )
 
     @field_validator("home")
     @classmethod

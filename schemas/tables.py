@@ -74,6 +74,12 @@ class Record(Base):
     enclosures: Mapped[list[str]] = mapped_column(JSON, default=list)
     signer: Mapped[str | None] = mapped_column(Text)
     confidence: Mapped[dict[str, float]] = mapped_column(JSON, default=dict)
+    # Where each field was read on the scan (issue #3): {field: {"page", "box":
+    # [x0, y0, x1, y1], "size": [page width, height] in the box's units, "dpi", "how"}}.
+    field_sources: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Fields a person corrected or confirmed (issue #3): {field: {"by", "at", "action"}};
+    # a later re-extraction leaves these fields as the person left them.
+    corrected_fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     text: Mapped[str] = mapped_column(Text, default="")
     raw_text: Mapped[str] = mapped_column(Text, default="")

@@ -23,6 +23,7 @@ from web import (
     pages_records,
     pages_retention,
     pages_review,
+    pages_review_queue,
     pages_search,
     pages_upload,
 )
@@ -61,7 +62,7 @@ def create_app(archive: Archive) -> FastAPI:
                        same_site="lax", https_only=archive.settings.environment == "production")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (auth, pages_search, pages_records, pages_upload, pages_retention,
-                   pages_review, pages_lending, pages_lending_print, api):
+                   pages_review, pages_review_queue, pages_lending, pages_lending_print, api):
         app.include_router(module.router)
     _add_error_handlers(app)
 

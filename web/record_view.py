@@ -19,6 +19,8 @@ ACTION_THAI = {
     "ingest.extracted": "อ่านข้อความและรายละเอียด",
     "ingest.failed": "อ่านไฟล์ไม่สำเร็จ",
     "record.download": "ดาวน์โหลดไฟล์",
+    "record.edit": "แก้ไขรายละเอียด",
+    "record.confirm": "ยืนยันรายละเอียดที่อ่านได้",
 }
 _HIDDEN_DETAIL = {"confidence", "detail", "sha256"}
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]")
@@ -32,6 +34,7 @@ class MetaRow:
     english: str
     value: str
     confidence: float | None
+    key: str = ""  # the record's field name (from_org for "from")
 
     @property
     def low(self) -> bool:
@@ -77,7 +80,7 @@ def metadata_rows(renderer: Renderer, record: Record) -> list[MetaRow]:
     for label, english, key, value in fields:
         raw = confidence.get(key)
         rows.append(MetaRow(label, english, value,
-                            float(raw) if isinstance(raw, int | float) else None))
+                            float(raw) if isinstance(raw, int | float) else None, key))
     return rows
 
 

@@ -70,20 +70,22 @@ class PageRenderer:
         except (PdfiumError, UnidentifiedImageError, OSError):
             return 0
 
-    def png(self, source: ScanSource, number: int) -> Path:
+    def png(self, source: ScanSource, number: int, dpi: int = DPI) -> Path:
         """The cached PNG of page `number` (1-based), rendered on first request.
+
+        `dpi` above the default is for crops (the review queue reads a line at 200 dpi).
 
         Raises:
             NotFound: there is no such page.
             InputFileError: the file cannot be rendered.
         """
-        target = self.cache_dir / f"{source.sha256}-{number}-{DPI}.png"
+        target = self.cache_dir / f"{source.sha256}-{number}-{dpi}.png"
         if target.is_file():
             return target
         with self._lock:
             if target.is_file():
                 return target
-            image = self._render(source, number)
+            image = self._render(source, number, dpi)
             self.cache_dir.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".page-", suffix=".png", dir=self.cache_dir)
             try:
@@ -94,13 +96,14 @@ class PageRenderer:
                 Path(tmp).unlink(missing_ok=True)
         return target
 
-    def _render(self, source: ScanSource, number: int) -> Image.Image:
+    def _render(self, source: ScanSource, number: int, dpi: int = DPI) -> Image.Image:
         if number < 1:
             raise NotFound("ไม่พบหน้าที่ต้องการ (no such page)")
         try:
             if source.kind == "pdf":
-                return render_pdf_page(source.path, number, dpi=DPI, max_side=MAX_SIDE)
-            return _render_image_frame(source.path, number)
+                return render_pdf_page(source.path, number, dpi=dpi,
+                                       max_side=MAX_SIDE * dpi // DPI)
+            return _render_image_frame(source.path, number, IMAGE_SIDE * dpi // DPI)
         except IndexError as exc:
             raise NotFound("ไม่พบหน้าที่ต้องการ (no such page)") from exc
         except (PdfiumError, UnidentifiedImageError, OSError,
@@ -108,12 +111,12 @@ class PageRenderer:
             raise InputFileError(UNREADABLE, repr(exc)) from exc
 
 
-def _render_image_frame(path: Path, number: int) -> Image.Image:
+def _render_image_frame(path: Path, number: int, side: int = IMAGE_SIDE) -> Image.Image:
     with Image.open(path) as image:
         frames = int(getattr(image, "n_frames", 1))
         if number > frames:
             raise NotFound("ไม่พบหน้าที่ต้องการ (no such page)")
         frame = ImageSequence.Iterator(image)[number - 1].copy()
     frame = frame.convert("RGB") if frame.mode not in ("RGB", "L") else frame
-    frame.thumbnail((IMAGE_SIDE, IMAGE_SIDE))
+    frame.thumbnail((side, side))
     return frame
