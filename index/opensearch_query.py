@@ -4,11 +4,12 @@ Clause for clause the same as index.tantivy_query, over the same Python-side
 tokens (index.analysis), with the same boosts, so both backends match the same
 records and rank them alike:
 
-- Lucene's BM25 leaves out Tantivy's constant (k1 + 1) factor, so every BM25
-  score here is Tantivy's divided by 2.2; constant scores (numbers, prefixes,
-  fuzzy terms) are scaled by the same `SCALE` to keep the proportions.
+- OpenSearch's default similarity is BM25 with the (k1 + 1) factor, as
+  Tantivy's, with the same k1, b and length encoding: on the same documents a
+  term or phrase scores the same on both (checked by the conformance suite).
 - Constant-score matches (a prefix, a one-slip fuzzy term) use the
-  `constant_score` rewrite, as Tantivy's automaton queries score 1.
+  `constant_score` rewrite, scoring their boost, as Tantivy's automaton queries
+  score 1; numbers' `const_score_query` is `constant_score`.
 - Filters (clearance, typed and requested facet values, date ranges) are in
   filter context: they decide what matches, never how it ranks (in Tantivy
   they add the same constant to every hit, which changes no order).
@@ -31,8 +32,6 @@ from schemas.text import fold
 Query = dict[str, Any]
 MATCH_NONE: Query = {"match_none": {}}
 MATCH_ALL: Query = {"match_all": {}}
-K1 = 1.2
-SCALE = 1 / (K1 + 1)  # Tantivy's BM25 score is Lucene's times (k1 + 1)
 
 
 def should(options: list[Query], boost: float = 1.0) -> Query:
@@ -52,14 +51,14 @@ def term(field: str, token: str, boost: float = 1.0) -> Query:
 
 def constant(query: Query, score: float) -> Query:
     """Matches of `query` all scoring Tantivy's `score` (a constant, not a BM25 weight)."""
-    return {"constant_score": {"filter": query, "boost": score * SCALE}}
+    return {"constant_score": {"filter": query, "boost": score}}
 
 
 def fuzzy(field: str, text: str, score: float) -> Query:
     """One edit (transpositions count one) anywhere, a constant `score` like Tantivy's."""
     return {"fuzzy": {field: {"value": text, "fuzziness": 1, "prefix_length": 0,
                               "transpositions": True, "rewrite": "constant_score",
-                              "boost": score * SCALE}}}
+                              "boost": score}}}
 
 
 def phrase(field: str, tokens: list[str], boost: float = 1.0, slop: int = 0) -> Query:
@@ -236,7 +235,7 @@ class Compiler:
 
 def _prefix_of(field: str, text: str) -> Query:
     """Terms of `field` starting with `text`, scoring a constant 1 (Tantivy's regex query)."""
-    return {"prefix": {field: {"value": text, "rewrite": "constant_score", "boost": SCALE}}}
+    return {"prefix": {field: {"value": text, "rewrite": "constant_score", "boost": 1.0}}}
 
 
 def regex_prefix(text: str) -> str:
