@@ -14,6 +14,7 @@ never goes empty during `saraban reindex`.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -34,6 +35,7 @@ from schemas.opensearch_mapping import MAPPING_VERSION, field_properties, index_
 from schemas.settings import Settings
 
 MAX_TERMS = 10_000
+log = logging.getLogger(__name__)
 
 
 class OpenSearchBackend:
@@ -75,11 +77,24 @@ class OpenSearchBackend:
                     "aliases": {self.alias: {"is_write_index": True}}})
                 self.client.cluster.health(index=first, wait_for_status="yellow")
             else:
-                # An index made by an older mapping gets the new fields (adding is allowed),
-                # so writes go on; `saraban reindex` fills them for the older documents.
-                self.client.indices.put_mapping(index=self.alias,
-                                                body={"properties": field_properties()})
+                self._add_new_fields()
             self._ready = True
+
+    def _add_new_fields(self) -> None:
+        """Give an index made by an older mapping the new fields (adding one is allowed).
+
+        Writes then go on; `saraban reindex` fills the fields of older documents
+        and swaps in an index of the current mapping. When a field cannot be
+        added, writes wait in the outbox until that reindex.
+        """
+        from opensearchpy.exceptions import RequestError
+
+        try:
+            self.client.indices.put_mapping(index=self.alias,
+                                            body={"properties": field_properties()})
+        except RequestError as exc:
+            log.warning("search index %s predates mapping v%s and cannot take its fields (%s):"
+                        " run `saraban reindex`", self.alias, MAPPING_VERSION, exc.error)
 
     @contextmanager
     def rebuild(self) -> Iterator[OpenSearchBackend]:
@@ -237,17 +252,21 @@ class OpenSearchBackend:
         return complete(_Vocabulary(self), self.compiler, request)
 
     def _tolerance(self, parsed: ParsedQuery, clearance: Secrecy) -> Tolerance:
-        """Corrections from the visible vocabulary and bigram document counts, within clearance."""
-        visible = self.compiler.clearance(clearance)
-        counts: dict[str, int] = {}
+        """Corrections from the visible vocabulary, and how common each bigram is.
+
+        Bigram counts are over the whole index, as Tantivy's `doc_freq`: they
+        only decide which stretches are too common to search (a cost rule,
+        index.tantivy_query), never what is returned or counted, and counting
+        them the same way keeps both backends' results equal at any size.
+        """
         wanted = {g for text in _plain_texts(parsed.required) for g in grams(text)}
-        aggs = {"grams": {"filters": {"filters": {g: {"term": {"grams": g}} for g in wanted}}}}
-        raw = self._search({"size": 0, "track_total_hits": True,
-                            "query": {"bool": {"filter": [visible]}},
-                            **({"aggs": aggs} if wanted else {})})
-        for gram, bucket in raw.get("aggregations", {}).get("grams", {}).get("buckets",
-                                                                            {}).items():
-            counts[gram] = int(bucket["doc_count"])
+        body: dict[str, Any] = {"size": 0, "track_total_hits": True, "query": MATCH_ALL}
+        if wanted:
+            body["aggs"] = {"grams": {"filters": {"filters": {
+                g: {"term": {"grams": g}} for g in wanted}}}}
+        raw = self._search(body)
+        buckets = raw.get("aggregations", {}).get("grams", {}).get("buckets", {})
+        counts = {gram: int(bucket["doc_count"]) for gram, bucket in buckets.items()}
         docs = int(raw["hits"]["total"]["value"])
 
         def doc_freq(gram_tokens: list[str]) -> int:
