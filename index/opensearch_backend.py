@@ -31,7 +31,8 @@ from index.tantivy_query import Tolerance, day_number
 from index.tantivy_suggest import complete, correct, corrections
 from schemas.enums import Secrecy
 from schemas.errors import SearchUnavailable
-from schemas.opensearch_mapping import MAPPING_VERSION, field_properties, index_template
+from schemas.opensearch_mapping import (MAPPING_VERSION, MAX_RESULT_WINDOW, field_properties,
+                                        index_template)
 from schemas.settings import Settings
 
 MAX_TERMS = 10_000
@@ -291,9 +292,12 @@ class OpenSearchBackend:
         text["bool"]["filter"] = filters
         chosen = {name: self.compiler.facet_filter(name, values)
                   for name, values in request.filters.items() if values}
+        start = min(max(0, request.offset), MAX_RESULT_WINDOW)
         body: dict[str, Any] = {
             "query": text,
-            "size": max(1, request.limit), "from": request.offset,
+            # pages past the result window come back empty (with the total), not an error
+            "size": max(0, min(max(1, request.limit), MAX_RESULT_WINDOW - start)),
+            "from": start,
             "track_total_hits": True,
             "_source": ["record_id", "subject_key"],
         }
@@ -334,11 +338,17 @@ class _Vocabulary:
         """`(term, visible count)` of `field` starting with `prefix`."""
         if filter_query is None:
             raise ValueError("a vocabulary walk needs the clearance filter")
-        terms = {"field": self.FIELDS[field], "size": limit or MAX_TERMS, "min_doc_count": 1,
+        name = self.FIELDS[field]
+        terms = {"field": name, "size": limit or MAX_TERMS, "min_doc_count": 1,
                  "order": [{"_count": "desc"}, {"_key": "asc"}]}
+        filters = [filter_query]
         if prefix:
             terms["include"] = regex_prefix(prefix)
-        raw = self.backend._search({"size": 0, "query": {"bool": {"filter": [filter_query]}},
+            # only records holding such a term are read, their values directly (no
+            # global ordinals of the whole field to build after every refresh)
+            terms["execution_hint"] = "map"
+            filters.append({"prefix": {name: prefix}})
+        raw = self.backend._search({"size": 0, "query": {"bool": {"filter": filters}},
                                     "aggs": {"terms": {"terms": terms}}})
         buckets = raw.get("aggregations", {}).get("terms", {}).get("buckets", [])
         return [(str(b["key"]), int(b["doc_count"])) for b in buckets]

@@ -31,6 +31,7 @@ KEYWORD_FIELDS = ("number_key", "number_digits", "letter_key", "cites", "loose_n
                   "own_loose", "kind", "secrecy", "urgency", "sender", "status", "addressee",
                   "attachments", "register", "sender_key", "subject_terms", "from_terms")
 INTEGER_FIELDS = ("secrecy_level", "year", "month", "day")
+MAX_RESULT_WINDOW = 100_000  # deepest hit a page may reach (OpenSearch's default: 10,000)
 
 
 def index_settings(shards: int = 1, replicas: int = 0) -> dict[str, Any]:
@@ -38,6 +39,7 @@ def index_settings(shards: int = 1, replicas: int = 0) -> dict[str, Any]:
     return {
         "number_of_shards": shards,
         "number_of_replicas": replicas,
+        "max_result_window": MAX_RESULT_WINDOW,
         "analysis": {
             "analyzer": {
                 # Tokens arrive already segmented and folded by index.analysis.

@@ -511,3 +511,9 @@ def test_both_backends_count_the_new_facets_the_same(features, features_embedded
     for name in a.facets:
         assert {v.value: v.count for v in a.facets[name]} == {
             v.value: v.count for v in b.facets[name]}, name
+
+
+def test_a_page_past_the_end_is_empty_with_the_total(store, backend):
+    everything = _search(store, backend, "", limit=100)[1].total
+    ids, response = _search(store, backend, "", offset=200_000, limit=10)
+    assert ids == [] and response.total == everything
