@@ -485,7 +485,8 @@ def test_both_backends_agree_on_the_features(features, features_embedded, featur
 @pytest.mark.opensearch
 @pytest.mark.parametrize("clearance", [Secrecy.none, Secrecy.secret, Secrecy.top_secret])
 @pytest.mark.parametrize("typed", ["การขอ", "สพป.แ", "สพป", "ขอ", "ประชุม", "ราชพั", "แผน", "ยุท",
-                                   "กอง", "ขอรายงานผลการตรวจสอบครุ", "ครุภัณ", "ศธ", "zz"])
+                                   "กอง", "ขอรายงานผลการตรวจสอบครุ", "ครุภัณ", "ศธ", "zz",
+                                   "สพป.แพร่ เขต", "ขอเชิญ ประชุ", "(ก", ".*", "a|b", "\\", "[ก"])
 def test_both_backends_suggest_the_same(features, features_embedded, features_opensearch,
                                         typed, clearance):
     request = SuggestRequest(typed, clearance)
