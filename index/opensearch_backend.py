@@ -85,15 +85,20 @@ class OpenSearchBackend:
         """Give an index made by an older mapping the new fields (adding one is allowed).
 
         Writes then go on; `saraban reindex` fills the fields of older documents
-        and swaps in an index of the current mapping. When a field cannot be
-        added, writes wait in the outbox until that reindex.
+        and swaps in an index of the current mapping. When the fields cannot be
+        added (a conflict, no right to), writes wait in the outbox until that reindex.
         """
-        from opensearchpy.exceptions import RequestError
+        from opensearchpy.exceptions import AuthorizationException, RequestError
 
         try:
+            live = self.client.indices.get_mapping(index=self.alias)
+            versions = [int(m.get("mappings", {}).get("_meta", {}).get("mapping_version", 0))
+                        for m in live.values()]
+            if versions and min(versions) >= MAPPING_VERSION:
+                return
             self.client.indices.put_mapping(index=self.alias,
                                             body={"properties": field_properties()})
-        except RequestError as exc:
+        except (RequestError, AuthorizationException) as exc:
             log.warning("search index %s predates mapping v%s and cannot take its fields (%s):"
                         " run `saraban reindex`", self.alias, MAPPING_VERSION, exc.error)
 
