@@ -36,6 +36,7 @@ from schemas.opensearch_mapping import (MAPPING_VERSION, MAX_RESULT_WINDOW, fiel
 from schemas.settings import Settings
 
 MAX_TERMS = 10_000
+SHARD_TERMS = 1_000  # facet values each shard reports (facets show at most 80)
 log = logging.getLogger(__name__)
 
 
@@ -224,8 +225,12 @@ class OpenSearchBackend:
             return int(self.client.count(index=self.target, body=body)["count"]) > 0
 
     def _search(self, body: dict[str, Any]) -> dict[str, Any]:
+        params: dict[str, Any] = {}
+        if self.settings.opensearch_shards > 1:
+            # BM25 statistics of the whole index, not of each shard, as Tantivy's
+            params["search_type"] = "dfs_query_then_fetch"
         with unavailable_as_ours():
-            return dict(self.client.search(index=self.target, body=body))
+            return dict(self.client.search(index=self.target, body=body, params=params))
 
     def search(self, request: SearchRequest) -> IndexResult:
         """Ranked ids, total, disjunctive facets and a correction, all within clearance.
@@ -315,6 +320,7 @@ class OpenSearchBackend:
                 aggs[name] = {"filter": {"bool": {"filter": others}},
                               "aggs": {"values": {"terms": {
                                   "field": name, "size": FACET_SIZES.get(name, 20),
+                                  "shard_size": SHARD_TERMS,  # exact counts on several shards
                                   "order": [{"_count": "desc"}, {"_key": "asc"}]}}}}
             # The clearance filter again around the facets: never count above it.
             body["aggs"] = {"visible": {"filter": clearance, "aggs": aggs}}
