@@ -6,7 +6,7 @@ clause — term, phrase, boosts, the gram fallbacks — so both rank alike.
 Clearance is a filter inside the query and again around the aggregations,
 so no hit, count or facet above the reader's level is ever computed.
 
-Documents live in versioned indices (`ALIAS-v1-<time>`) behind the alias;
+Documents live in versioned indices (`ALIAS-v<mapping>-<time>`) behind the alias;
 `rebuild()` fills a new index and swaps the alias atomically, so search
 never goes empty during `saraban reindex`.
 """
@@ -14,36 +14,30 @@ never goes empty during `saraban reindex`.
 from __future__ import annotations
 
 import datetime as dt
-import math
+import logging
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from index.analysis import gram_base, grams, words
-from index.backend import (
-    FACET_FIELDS,
-    FacetValue,
-    IndexDoc,
-    IndexHit,
-    IndexResult,
-    SearchRequest,
-    Suggestion,
-    SuggestRequest,
-)
+from index.analysis import grams
+from index.backend import (FACET_FIELDS, FacetValue, IndexDoc, IndexHit, IndexResult,
+                           SearchRequest, Suggestion, SuggestRequest)
 from index.opensearch_client import connect, unavailable_as_ours
-from index.query import AnyOf, LetterNumber, Node, Not, Phrase, Words, parse
+from index.opensearch_query import MATCH_ALL, Compiler, Query, regex_prefix
+from index.query import AnyOf, Node, ParsedQuery, Words, parse
+from index.tantivy_backend import FACET_SIZES, TOLERANT_BELOW
+from index.tantivy_query import Tolerance, day_number
+from index.tantivy_suggest import complete, correct, corrections
 from schemas.enums import Secrecy
 from schemas.errors import SearchUnavailable
-from schemas.opensearch_mapping import MAPPING_VERSION, index_template
+from schemas.opensearch_mapping import (MAPPING_VERSION, MAX_RESULT_WINDOW, field_properties,
+                                        index_template)
 from schemas.settings import Settings
-from schemas.thai_dates import be_year
 
-_TEXT_FACETS = ("kind", "secrecy", "urgency", "sender", "status")
-_EPOCH = dt.date(1970, 1, 1)
-Query = dict[str, Any]
-MATCH_NONE: Query = {"match_none": {}}
-MATCH_ALL: Query = {"match_all": {}}
+MAX_TERMS = 10_000
+SHARD_TERMS = 1_000  # facet values each shard reports (facets show at most 80)
+log = logging.getLogger(__name__)
 
 
 class OpenSearchBackend:
@@ -56,6 +50,7 @@ class OpenSearchBackend:
         self.target = index or self.alias  # a concrete index while rebuilding
         self._ready = index is not None
         self._lock = threading.Lock()
+        self.compiler = Compiler()
 
     # -- the index, its template and its alias -------------------------------
     def new_index_name(self) -> str:
@@ -83,7 +78,30 @@ class OpenSearchBackend:
                 self.client.indices.create(index=first, ignore=400, body={
                     "aliases": {self.alias: {"is_write_index": True}}})
                 self.client.cluster.health(index=first, wait_for_status="yellow")
+            else:
+                self._add_new_fields()
             self._ready = True
+
+    def _add_new_fields(self) -> None:
+        """Give an index made by an older mapping the new fields (adding one is allowed).
+
+        Writes then go on; `saraban reindex` fills the fields of older documents
+        and swaps in an index of the current mapping. When the fields cannot be
+        added (a conflict, no right to), writes wait in the outbox until that reindex.
+        """
+        from opensearchpy.exceptions import AuthorizationException, RequestError
+
+        try:
+            live = self.client.indices.get_mapping(index=self.alias)
+            versions = [int(m.get("mappings", {}).get("_meta", {}).get("mapping_version", 0))
+                        for m in live.values()]
+            if versions and min(versions) >= MAPPING_VERSION:
+                return
+            self.client.indices.put_mapping(index=self.alias,
+                                            body={"properties": field_properties()})
+        except (RequestError, AuthorizationException) as exc:
+            log.warning("search index %s predates mapping v%s and cannot take its fields (%s):"
+                        " run `saraban reindex`", self.alias, MAPPING_VERSION, exc.error)
 
     @contextmanager
     def rebuild(self) -> Iterator[OpenSearchBackend]:
@@ -123,11 +141,6 @@ class OpenSearchBackend:
                 target.upsert(batch)
                 done += len(batch)
         return done
-
-    def suggest(self, request: SuggestRequest) -> list[Suggestion]:
-        """Type-ahead is not built on OpenSearch yet (issue 5 follow-up): none."""
-        del request
-        return []
 
     def upsert(self, docs: list[IndexDoc]) -> None:
         """Bulk-index documents by record id; searchable on return.
@@ -176,15 +189,25 @@ class OpenSearchBackend:
                                         refresh=True, conflicts="proceed")
 
     def _source(self, doc: IndexDoc) -> dict[str, Any]:
-        day = (doc.date - _EPOCH).days if doc.date and doc.date > _EPOCH else 0
         return {
-            "record_id": doc.record_id, "words": doc.words, "subject_words": doc.subject_words,
-            "grams": doc.grams, "text": doc.text, "number_key": doc.number_key,
+            "record_id": doc.record_id,
+            "words": doc.words, "subject_words": doc.subject_words, "grams": doc.grams,
+            "parts": doc.parts, "subject_parts": doc.subject_parts,
+            "to_words": doc.to_words, "from_words": doc.from_words,
+            "number_key": doc.number_key, "number_digits": doc.number_digits,
+            "letter_key": doc.letter_key, "cites": list(doc.cites),
+            "loose_numbers": list(doc.loose_numbers), "own_loose": doc.own_loose or None,
             "kind": doc.kind, "secrecy": doc.secrecy, "urgency": doc.urgency,
-            "sender": doc.sender or "-", "status": doc.status,
+            "sender": doc.sender or "-", "status": doc.status, "addressee": doc.addressee,
+            "attachments": doc.attachments, "register": doc.register,
             "secrecy_level": Secrecy(doc.secrecy).level,
-            "year": be_year(doc.date) if doc.date else 0, "day": day,
+            "year": doc.date.year + 543 if doc.date else 0,
+            "month": doc.date.month if doc.date else 0,
+            "day": day_number(doc.date) if doc.date else 0,
             "date": doc.date.isoformat() if doc.date else None,
+            "subject_key": doc.subject, "sender_key": doc.sender.lower(),
+            "subject_terms": sorted(set(doc.subject_words.split())),
+            "from_terms": sorted(set(doc.from_words.split())),
         }
 
     # -- reading -----------------------------------------------------------
@@ -194,136 +217,170 @@ class OpenSearchBackend:
         with unavailable_as_ours():
             return int(self.client.count(index=self.target)["count"])
 
-    def search(self, request: SearchRequest) -> IndexResult:
-        """Ranked ids with highlights, the total and facets, all within the reader's clearance."""
+    def contains(self, record_id: int) -> bool:
+        """Whether a live document for `record_id` is in the index."""
         self.ensure()
-        body = self.compile(request)
         with unavailable_as_ours():
-            raw = self.client.search(index=self.target, body=body)
-        hits = [IndexHit(int(h["_source"]["record_id"]), float(h.get("_score") or 0.0),
-                         _snippet(h)) for h in raw["hits"]["hits"]]
-        total = int(raw["hits"]["total"]["value"])
-        return IndexResult(total=total, hits=hits, facets=_facets(raw.get("aggregations", {})))
+            body = {"query": {"term": {"record_id": record_id}}}
+            return int(self.client.count(index=self.target, body=body)["count"]) > 0
 
-    # -- compiling the query tree ------------------------------------------
-    def compile(self, request: SearchRequest) -> dict[str, Any]:
-        """The whole request body: query, clearance filter, facets, sort, highlight."""
+    def _search(self, body: dict[str, Any]) -> dict[str, Any]:
+        params: dict[str, Any] = {}
+        if self.settings.opensearch_shards > 1:
+            # BM25 statistics of the whole index, not of each shard, as Tantivy's
+            params["search_type"] = "dfs_query_then_fetch"
+        with unavailable_as_ours():
+            return dict(self.client.search(index=self.target, body=body, params=params))
+
+    def search(self, request: SearchRequest) -> IndexResult:
+        """Ranked ids, total, disjunctive facets and a correction, all within clearance.
+
+        Exact first; when that finds fewer than a page of letters, again tolerant
+        of OCR damage (index.tantivy_backend, the same rule).
+        """
+        self.ensure()
         parsed = parse(request.query)
-        clearance = {"range": {"secrecy_level": {"lte": Secrecy(request.clearance).level}}}
-        filters: list[Query] = [clearance]
-        filters.extend(self._filter(name, values) for name, values in request.filters.items())
-        must = [self._node(node) for node in parsed.required] or [MATCH_ALL]
-        query = {"bool": {"must": must, "must_not": [self._node(n) for n in parsed.excluded],
-                          "filter": filters}}
-        aggs = {name: {"terms": {"field": name, "size": 30}} for name in _TEXT_FACETS}
-        aggs["year"] = {"terms": {"field": "year", "size": 60}}
+        tolerant: Tolerance | None = None
+        raw = self._search(self.compile(request, parsed, tolerant))
+        if int(raw["hits"]["total"]["value"]) < TOLERANT_BELOW and parsed.highlight_terms():
+            tolerant = self._tolerance(parsed, request.clearance)
+            raw = self._search(self.compile(request, parsed, tolerant))
+        found = raw["hits"]["hits"]
+        hits = [IndexHit(int(h["_source"]["record_id"]), float(h.get("_score") or 0.0))
+                for h in found]
+        facets = _facets(raw.get("aggregations", {})) if request.facets else {}
+        hint = None
+        if request.suggest and tolerant is not None and parsed.plain_words():
+            subjects = [str(h["_source"].get("subject_key") or "") for h in found[:5]]
+            hint = correct(_Vocabulary(self), self.compiler, request.query, parsed,
+                           request.clearance, [text for text in subjects if text])
+        return IndexResult(total=int(raw["hits"]["total"]["value"]), hits=hits, facets=facets,
+                           did_you_mean=hint)
+
+    def suggest(self, request: SuggestRequest) -> list[Suggestion]:
+        """Completions from visible records' subjects, senders and subject words."""
+        self.ensure()
+        return complete(_Vocabulary(self), self.compiler, request)
+
+    def _tolerance(self, parsed: ParsedQuery, clearance: Secrecy) -> Tolerance:
+        """Corrections from the visible vocabulary, and how common each bigram is.
+
+        Bigram counts are over the whole index, as Tantivy's `doc_freq`: they
+        only decide which stretches are too common to search (a cost rule,
+        index.tantivy_query), never what is returned or counted, and counting
+        them the same way keeps both backends' results equal at any size.
+        """
+        wanted = {g for text in _plain_texts(parsed.required) for g in grams(text)}
+        body: dict[str, Any] = {"size": 0, "track_total_hits": True, "query": MATCH_ALL}
+        if wanted:
+            body["aggs"] = {"grams": {"filters": {"filters": {
+                g: {"term": {"grams": g}} for g in wanted}}}}
+        raw = self._search(body)
+        buckets = raw.get("aggregations", {}).get("grams", {}).get("buckets", {})
+        counts = {gram: int(bucket["doc_count"]) for gram, bucket in buckets.items()}
+        docs = int(raw["hits"]["total"]["value"])
+
+        def doc_freq(gram_tokens: list[str]) -> int:
+            return min(counts.get(g, 0) for g in gram_tokens)
+
+        return Tolerance(corrections(_Vocabulary(self), self.compiler, parsed, clearance),
+                         doc_freq, max(2000, docs // 50))
+
+    # -- compiling ---------------------------------------------------------
+    def compile(self, request: SearchRequest, parsed: ParsedQuery | None = None,
+                tolerant: Tolerance | None = None) -> dict[str, Any]:
+        """The whole request body: query within clearance, requested filters, facets, sort.
+
+        The requested facet filters are a post filter, so each facet's counts
+        can leave out its own selection (disjunctive) while still inside the
+        query, and so inside the reader's clearance.
+        """
+        parsed = parse(request.query) if parsed is None else parsed
+        clearance = self.compiler.clearance(request.clearance)
+        filters = [clearance] + [self.compiler.typed_filter(f) for f in parsed.filters]
+        text = self.compiler.text_query(parsed, tolerant)
+        text["bool"]["filter"] = filters
+        chosen = {name: self.compiler.facet_filter(name, values)
+                  for name, values in request.filters.items() if values}
+        start = min(max(0, request.offset), MAX_RESULT_WINDOW)
         body: dict[str, Any] = {
-            "query": query,
-            "size": max(1, request.limit), "from": request.offset,
+            "query": text,
+            # pages past the result window come back empty (with the total), not an error
+            "size": max(0, min(max(1, request.limit), MAX_RESULT_WINDOW - start)),
+            "from": start,
             "track_total_hits": True,
-            "_source": ["record_id"],
-            # The clearance filter again around the facets: never count above it.
-            "aggs": {"visible": {"filter": clearance, "aggs": aggs}},
+            "_source": ["record_id", "subject_key"],
         }
+        if chosen:
+            body["post_filter"] = {"bool": {"filter": list(chosen.values())}}
+        if request.facets:
+            aggs = {}
+            for name in FACET_FIELDS:
+                others = [q for other, q in chosen.items() if other != name]
+                aggs[name] = {"filter": {"bool": {"filter": others}},
+                              "aggs": {"values": {"terms": {
+                                  "field": name, "size": FACET_SIZES.get(name, 20),
+                                  "shard_size": SHARD_TERMS,  # exact counts on several shards
+                                  "order": [{"_count": "desc"}, {"_key": "asc"}]}}}}
+            # The clearance filter again around the facets: never count above it.
+            body["aggs"] = {"visible": {"filter": clearance, "aggs": aggs}}
         if request.sort in ("date_desc", "date_asc"):
             body["sort"] = [{"day": {"order": "desc" if request.sort == "date_desc" else "asc"}}]
-        terms = " ".join(parsed.highlight_terms())
-        if terms.strip():
-            body["highlight"] = {
-                "pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html",
-                "fields": {"text": {"number_of_fragments": 1, "fragment_size": 240,
-                                    "no_match_size": 0}},
-                "highlight_query": {"match": {"text": {"query": terms}}},
-            }
         return body
 
-    def _filter(self, name: str, values: list[str]) -> Query:
-        if name == "year":
-            years = [int(v) for v in values if v.strip().isdigit()]
-            return {"terms": {"year": years or [0]}}
-        if name not in _TEXT_FACETS:
-            return MATCH_NONE
-        return {"terms": {name: values}}
 
-    def _node(self, node: Node) -> Query:
-        if isinstance(node, LetterNumber):
-            exact = {"term": {"number_key": {"value": node.key, "boost": 20.0}}}
-            return _should([exact, self._phrase(node.text, None)])
-        if isinstance(node, Not):
-            return {"bool": {"must": [MATCH_ALL], "must_not": [self._node(node.node)]}}
-        if isinstance(node, AnyOf):
-            return _should([self._node(n) for n in node.nodes])
-        if isinstance(node, Phrase):
-            return self._phrase(node.text, node.field)
-        return self._words(node)
+class _Vocabulary:
+    """The term-dictionary walk index.tantivy_suggest needs, answered by OpenSearch.
 
-    def _words(self, node: Words) -> Query:
-        tokens = words(node.text)
-        if not tokens:
-            return MATCH_NONE
-        field = "subject_words" if node.field == "subject" else "words"
-        options: list[Query] = []
-        if len(tokens) == 1:
-            options.append(_term(field, tokens[0]))
-            if field == "words":
-                options.append(_term("subject_words", tokens[0], 1.5))
-        else:
-            options.append(_token_phrase(field, tokens))
-        if node.field is None:
-            options.extend(_gram_queries(node.text))
-        return _should(options)
+    `terms_with_prefix` is a terms aggregation over a keyword field, run with
+    the caller's filter (always the reader's clearance) as the query: a term
+    only in records above the clearance has no bucket and is never returned.
+    Order and limit as Tantivy's: count descending, then alphabetical.
+    """
 
-    def _phrase(self, text: str, field_name: str | None) -> Query:
-        field = "subject_words" if field_name == "subject" else "words"
-        tokens = words(text)
-        options = [_token_phrase(field, tokens)] if tokens else []
-        if field_name is None:
-            gram_tokens = grams(text)
-            if len(gram_tokens) > 1:
-                options.append(_token_phrase("grams", gram_tokens, 0.7))
-        return _should(options) if options else MATCH_NONE
+    FIELDS = {"subject_key": "subject_key", "sender_key": "sender_key",
+              "subject_words": "subject_terms", "from_words": "from_terms"}
+
+    def __init__(self, backend: OpenSearchBackend) -> None:
+        self.backend = backend
+
+    def terms_with_prefix(self, field: str, prefix: str, filter_query: Query | None = None,
+                          limit: int | None = None) -> list[tuple[str, int]]:
+        """`(term, visible count)` of `field` starting with `prefix`."""
+        if filter_query is None:
+            raise ValueError("a vocabulary walk needs the clearance filter")
+        name = self.FIELDS[field]
+        terms = {"field": name, "size": limit or MAX_TERMS, "min_doc_count": 1,
+                 "order": [{"_count": "desc"}, {"_key": "asc"}]}
+        filters = [filter_query]
+        if prefix:
+            terms["include"] = regex_prefix(prefix)
+            # only records holding such a term are read, their values directly (no
+            # global ordinals of the whole field to build after every refresh)
+            terms["execution_hint"] = "map"
+            filters.append({"prefix": {name: prefix}})
+        raw = self.backend._search({"size": 0, "query": {"bool": {"filter": filters}},
+                                    "aggs": {"terms": {"terms": terms}}})
+        buckets = raw.get("aggregations", {}).get("terms", {}).get("buckets", [])
+        return [(str(b["key"]), int(b["doc_count"])) for b in buckets]
 
 
-def _should(options: list[Query]) -> Query:
-    return {"bool": {"should": options, "minimum_should_match": 1}}
-
-
-def _term(field: str, token: str, boost: float = 1.0) -> Query:
-    return {"term": {field: {"value": token, "boost": boost}}}
-
-
-def _token_phrase(field: str, tokens: list[str], boost: float = 1.0) -> Query:
-    if len(tokens) == 1:
-        return _term(field, tokens[0], boost)
-    return {"match_phrase": {field: {"query": " ".join(tokens), "boost": boost}}}
-
-
-def _gram_queries(text: str) -> list[Query]:
-    """Compound match (gram phrase) and OCR-tolerant match (most grams present)."""
-    gram_tokens = grams(text)
-    if not gram_tokens:
-        return []
-    if len(gram_tokens) == 1:
-        return [_term("grams", gram_tokens[0])]
-    out = [_token_phrase("grams", gram_tokens, 0.8)]
-    if len(gram_base(text)) >= 5:
-        distinct = list(dict.fromkeys(gram_tokens))
-        need = max(2, math.ceil(0.7 * len(distinct)))
-        out.append({"bool": {"should": [_term("grams", g) for g in distinct],
-                             "minimum_should_match": need, "boost": 0.2}})
+def _plain_texts(nodes: Iterable[Node]) -> list[str]:
+    """Texts of the plain words (also inside OR) the tolerant pass turns into bigrams."""
+    out: list[str] = []
+    for node in nodes:
+        if isinstance(node, Words) and node.field is None:
+            out.append(node.text)
+        elif isinstance(node, AnyOf):
+            out.extend(_plain_texts(node.nodes))
     return out
-
-
-def _snippet(hit: dict[str, Any]) -> str:
-    fragments = hit.get("highlight", {}).get("text", [])
-    return " … ".join(fragments)
 
 
 def _facets(raw: dict[str, Any]) -> dict[str, list[FacetValue]]:
     visible = raw.get("visible", {})
     facets: dict[str, list[FacetValue]] = {}
     for name in FACET_FIELDS:
-        buckets = visible.get(name, {}).get("buckets", [])
+        buckets = visible.get(name, {}).get("values", {}).get("buckets", [])
         values = [FacetValue(str(b["key"]), int(b["doc_count"])) for b in buckets]
-        facets[name] = [v for v in values if v.value not in ("", "0", "-")]
+        facets[name] = [v for v in values if v.value not in ("", "0", "-") and v.count > 0]
     return facets

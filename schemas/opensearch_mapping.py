@@ -1,24 +1,37 @@
-"""The OpenSearch index template: settings, Thai analysis and field mapping (issue 5).
+"""The OpenSearch index template: settings and field mapping (issue 5).
 
-Fields and their analysis:
+Every field holds what index.documents computed in Python, the same values the
+embedded Tantivy backend indexes, so both match and count alike:
 
-- `words`, `subject_words`: PyThaiNLP-segmented, folded tokens made in
-  Python (index.analysis) and split on whitespace, so OpenSearch and the
-  embedded Tantivy backend index exactly the same tokens and agree.
-- `grams`: character bigrams of each Thai run (tone marks removed), made in
-  Python too: compounds and OCR-damaged words still match.
-- `text`: the readable text analysed by OpenSearch's own `thai` tokenizer
-  after a char filter folding Thai digits ๐–๙ to Arabic; used to highlight.
-- facet fields are keywords; `secrecy_level` carries the clearance filter.
+- `words`, `subject_words`, `to_words`, `from_words`, `parts`, `subject_parts`,
+  `grams`: PyThaiNLP-segmented, folded tokens (and their dictionary parts and
+  character bigrams) made by index.analysis, split on whitespace only.
+- `number_key`, `number_digits`, `letter_key`, `cites`, `loose_numbers`,
+  `own_loose`: letter-number keys (keywords).
+- facet fields are keywords (`year`, `month` integers); `secrecy_level`
+  carries the clearance filter; `day` (index.tantivy_query.day_number) sorts
+  and ranges by date.
+- `subject_key`, `sender_key`, `subject_terms`, `from_terms`: the vocabulary
+  type-ahead and "did you mean" read with terms aggregations under the
+  clearance filter (index.opensearch_backend).
+
+Highlighting is done in Python (index.highlight) for both backends, so the
+readable text is not stored here.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-MAPPING_VERSION = 1
+MAPPING_VERSION = 2
 
-THAI_DIGITS = [f"{chr(0x0E50 + d)}=>{d}" for d in range(10)]
+TOKEN_FIELDS = ("words", "subject_words", "to_words", "from_words", "parts", "subject_parts",
+                "grams")
+KEYWORD_FIELDS = ("number_key", "number_digits", "letter_key", "cites", "loose_numbers",
+                  "own_loose", "kind", "secrecy", "urgency", "sender", "status", "addressee",
+                  "attachments", "register", "sender_key", "subject_terms", "from_terms")
+INTEGER_FIELDS = ("secrecy_level", "year", "month", "day")
+MAX_RESULT_WINDOW = 100_000  # deepest hit a page may reach (OpenSearch's default: 10,000)
 
 
 def index_settings(shards: int = 1, replicas: int = 0) -> dict[str, Any]:
@@ -26,45 +39,35 @@ def index_settings(shards: int = 1, replicas: int = 0) -> dict[str, Any]:
     return {
         "number_of_shards": shards,
         "number_of_replicas": replicas,
+        "max_result_window": MAX_RESULT_WINDOW,
         "analysis": {
-            "char_filter": {"thai_digits": {"type": "mapping", "mappings": THAI_DIGITS}},
             "analyzer": {
                 # Tokens arrive already segmented and folded by index.analysis.
                 "presegmented": {"type": "custom", "tokenizer": "whitespace"},
-                "thai_folded": {"type": "custom", "tokenizer": "thai",
-                                "char_filter": ["thai_digits"], "filter": ["lowercase"]},
             },
         },
     }
 
 
-def _tokens() -> dict[str, Any]:
-    return {"type": "text", "analyzer": "presegmented"}
+def field_properties() -> dict[str, Any]:
+    """Every field; adding one here and to the documents is enough to add it to a live index."""
+    properties: dict[str, Any] = {"record_id": {"type": "long"}}
+    properties |= {name: {"type": "text", "analyzer": "presegmented"} for name in TOKEN_FIELDS}
+    properties |= {name: {"type": "keyword"} for name in KEYWORD_FIELDS}
+    properties |= {name: {"type": "integer"} for name in INTEGER_FIELDS}
+    properties["subject_key"] = {"type": "keyword", "ignore_above": 4000}  # whole folded subject
+    properties["date"] = {"type": "date", "format": "strict_date"}
+    return properties
 
 
 def mappings() -> dict[str, Any]:
     """Field mapping; `dynamic: strict` refuses fields the code did not declare."""
-    keyword = {"type": "keyword"}
     return {
         "dynamic": "strict",
         "_meta": {"mapping_version": MAPPING_VERSION},
-        "properties": {
-            "record_id": {"type": "long"},
-            "words": _tokens(),
-            "subject_words": _tokens(),
-            "grams": _tokens(),
-            "text": {"type": "text", "analyzer": "thai_folded"},
-            "number_key": keyword,
-            "kind": keyword,
-            "secrecy": keyword,
-            "urgency": keyword,
-            "sender": keyword,
-            "status": keyword,
-            "secrecy_level": {"type": "integer"},
-            "year": {"type": "integer"},  # Buddhist Era; 0 when unknown
-            "day": {"type": "integer"},  # days since 1970 for sorting; 0 when unknown
-            "date": {"type": "date", "format": "strict_date"},
-        },
+        # Only what a hit reads back is kept in _source: the tokens are rebuilt from the store.
+        "_source": {"includes": ["record_id", "subject_key"]},
+        "properties": field_properties(),
     }
 
 

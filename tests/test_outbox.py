@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from cli.samples_records import sample_records
 from conftest import add_record
-from index.backend import SearchRequest
+from index.backend import SearchRequest, SuggestRequest
 from index.opensearch_backend import OpenSearchBackend
 from index.outbox import OutboxWorker, deliver_all
 from index.service import search
@@ -189,3 +189,39 @@ def test_reindex_swaps_a_new_index_in_with_no_downtime(archive, opensearch_node)
     assert not backend.client.indices.exists(index=list(first))  # the old one is gone
     assert [h.record_id for h in backend.search(SearchRequest(query="ลูกเสือ")).hits] == [ids[0]]
     assert backend.count() == 3
+
+
+@pytest.mark.opensearch
+def test_an_index_of_an_older_mapping_takes_writes_until_reindex_replaces_it(archive,
+                                                                             opensearch_node):
+    from index.sync import reindex
+
+    settings = Settings(home=archive.settings.home, search="opensearch",
+                        opensearch_url=opensearch_node.url, opensearch_index="upgrade")
+    client = OpenSearchBackend(settings).client
+    # what mapping version 1 created: fewer fields, strict
+    client.indices.create(index="upgrade-old", body={
+        "settings": {"analysis": {"analyzer": {"presegmented": {
+            "type": "custom", "tokenizer": "whitespace"}}}},
+        "mappings": {"dynamic": "strict", "properties": {
+            "record_id": {"type": "long"},
+            "words": {"type": "text", "analyzer": "presegmented"},
+            "secrecy_level": {"type": "integer"}, "day": {"type": "integer"}}},
+        "aliases": {"upgrade": {"is_write_index": True}}})
+    ids = [add_record(archive, subject=f"ขอเชิญประชุมลูกเสือครั้งที่ {n}") for n in range(2)]
+    backend = OpenSearchBackend(settings)
+    backend.upsert([index_doc_of(archive, ids[0])])  # the new fields are added, not refused
+    assert backend.contains(ids[0]) and not backend.contains(ids[1])
+    assert reindex(archive.db, backend) == 2
+    assert set(client.indices.get_alias(name="upgrade")) != {"upgrade-old"}
+    assert not client.indices.exists(index="upgrade-old")
+    assert {h.record_id for h in backend.search(SearchRequest(query="ลูกเสือ")).hits} == set(ids)
+    assert [s.text for s in backend.suggest(SuggestRequest("ขอเชิญ"))][:1] == [
+        "ขอเชิญประชุมลูกเสือครั้งที่ 0"]
+
+
+def index_doc_of(archive, record_id):
+    from index.documents import index_doc
+
+    with archive.db.session() as session:
+        return index_doc(session.get(Record, record_id))
