@@ -20,9 +20,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from index.analysis import grams, loose_number, words
+from index.analysis import grams, words
 from index.query import (AnyOf, DateRange, FieldFilter, LetterNumber, Node, Not, ParsedQuery,
-                         Phrase, Prefix, Words)
+                         Phrase, Prefix, Words, number_terms)
 from index.tantivy_query import (CORRECTED_BOOST, FUZZY_BOOST, NUMBER_BOOST, NUMBER_FACETS,
                                  PART_BOOST, PARTS_OF, PROXIMITY_BOOST, RAW_FILTERS, SLIP_BOOST,
                                  SUBJECT_BOOST, TERM_FACETS, TEXT_FIELDS, Tolerance, day_number)
@@ -137,16 +137,10 @@ class Compiler:
             # the digits in a row anywhere: OCR often misreads the agency letters (ศธ → AS)
             self._phrase(f"{node.unit}/{node.running}" if node.unit else node.text, None, None),
         ]
-        if node.unit and node.running:
-            digits = f"{node.unit}/{node.running}"
-            loose = loose_number(node.unit, node.running)
-            for field, text, weight, one_slip in (
-                    ("number_digits", digits, 4.0, len(digits) >= 9),  # Arabic, one slip
-                    ("own_loose", loose, 6.0, True),  # its own Thai-digit number, misread
-                    ("loose_numbers", loose, 3.0, True)):  # a Thai-digit number in its text
-                options.append(constant({"term": {field: text}}, weight))
-                if one_slip:
-                    options.append(fuzzy(field, text, weight / 2))
+        for item in number_terms(node):
+            options.append(constant({"term": {item.field: item.text}}, item.weight))
+            if item.fuzzy:
+                options.append(fuzzy(item.field, item.text, item.weight / 2))
         return should(options)
 
     def _words(self, node: Words, tolerant: Tolerance | None) -> Query:
