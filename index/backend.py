@@ -9,8 +9,9 @@ by `index.query.parse` into a backend-neutral tree that each backend compiles.
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import AbstractContextManager
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -165,3 +166,28 @@ class Rebuildable(Protocol):
 
         Raises `schemas.errors.SearchUnavailable` when the service cannot be reached.
         """
+
+
+def upsert_all(target: SearchBackend, docs: Iterable[IndexDoc], batch: int = 500) -> int:
+    """Upsert `docs` into `target` a batch at a time; return how many.
+
+    One batch is sent while the next is analysed: a server backend indexes
+    in its own process while Python prepares the next batch, so a rebuild
+    takes about the longer of the two rather than their sum.
+    """
+    done, pending = 0, []
+    sending: Future[None] | None = None
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="index-upsert") as pool:
+        for doc in docs:
+            pending.append(doc)
+            if len(pending) >= batch:
+                if sending is not None:
+                    sending.result()
+                sending = pool.submit(target.upsert, pending)
+                done, pending = done + len(pending), []
+        if sending is not None:
+            sending.result()
+        if pending:
+            target.upsert(pending)
+            done += len(pending)
+    return done

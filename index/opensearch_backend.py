@@ -22,7 +22,7 @@ from typing import Any
 
 from index.analysis import grams
 from index.backend import (FACET_FIELDS, FacetValue, IndexDoc, IndexHit, IndexResult,
-                           SearchRequest, Suggestion, SuggestRequest)
+                           SearchRequest, Suggestion, SuggestRequest, upsert_all)
 from index.opensearch_client import connect, unavailable_as_ours
 from index.opensearch_query import MATCH_ALL, Compiler, Query, regex_prefix
 from index.query import AnyOf, Node, ParsedQuery, Words, parse
@@ -130,17 +130,8 @@ class OpenSearchBackend:
     # -- writing -----------------------------------------------------------
     def bulk_load(self, docs: Iterable[IndexDoc]) -> int:
         """Replace the whole index by `docs`: built beside the live one, then swapped."""
-        done, batch = 0, []
         with self.rebuild() as target:
-            for doc in docs:
-                batch.append(doc)
-                if len(batch) >= 500:
-                    target.upsert(batch)
-                    done, batch = done + len(batch), []
-            if batch:
-                target.upsert(batch)
-                done += len(batch)
-        return done
+            return upsert_all(target, docs)
 
     def upsert(self, docs: list[IndexDoc]) -> None:
         """Bulk-index documents by record id; searchable on return.

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 
 from sqlalchemy import func, select, update
 
-from index.backend import IndexDoc, Rebuildable, SearchBackend
+from index.backend import IndexDoc, Rebuildable, SearchBackend, upsert_all
 from index.documents import index_doc
 from index.outbox import deliver_all
 from schemas.enums import RecordStatus
@@ -41,7 +41,7 @@ def reindex(db: Database, backend: SearchBackend,
     total = _count(db)
     if isinstance(backend, Rebuildable):
         with backend.rebuild() as target:
-            done = _fill(target, _all_docs(db, total, progress))
+            done = upsert_all(target, _all_docs(db, total, progress), BATCH)
         with db.session() as session:
             changed = list(session.scalars(select(Record.id).where(Record.updated_at >= started)))
             queue_records(session, changed)
@@ -59,20 +59,6 @@ def reindex(db: Database, backend: SearchBackend,
 def _count(db: Database) -> int:
     with db.session() as session:
         return session.scalar(select(func.count()).select_from(Record)) or 0
-
-
-def _fill(target: SearchBackend, docs: Iterator[IndexDoc]) -> int:
-    """Upsert `docs` into `target` a batch at a time; return how many."""
-    done, batch = 0, []
-    for doc in docs:
-        batch.append(doc)
-        if len(batch) >= BATCH:
-            target.upsert(batch)
-            done, batch = done + len(batch), []
-    if batch:
-        target.upsert(batch)
-        done += len(batch)
-    return done
 
 
 def _all_docs(db: Database, total: int,
