@@ -31,6 +31,8 @@ KEYWORD_FIELDS = ("number_key", "number_digits", "letter_key", "cites", "loose_n
                   "own_loose", "kind", "secrecy", "urgency", "sender", "status", "addressee",
                   "attachments", "register", "sender_key", "subject_terms", "from_terms")
 INTEGER_FIELDS = ("secrecy_level", "year", "month", "day")
+FACET_KEYWORDS = ("kind", "secrecy", "urgency", "sender", "status", "addressee", "attachments",
+                  "register")
 MAX_RESULT_WINDOW = 100_000  # deepest hit a page may reach (OpenSearch's default: 10,000)
 
 
@@ -54,6 +56,8 @@ def field_properties() -> dict[str, Any]:
     properties: dict[str, Any] = {"record_id": {"type": "long"}}
     properties |= {name: {"type": "text", "analyzer": "presegmented"} for name in TOKEN_FIELDS}
     properties |= {name: {"type": "keyword"} for name in KEYWORD_FIELDS}
+    for name in FACET_KEYWORDS:  # counted on every search: ordinals built at refresh, not then
+        properties[name]["eager_global_ordinals"] = True
     properties |= {name: {"type": "integer"} for name in INTEGER_FIELDS}
     properties["subject_key"] = {"type": "keyword", "ignore_above": 4000}  # whole folded subject
     properties["date"] = {"type": "date", "format": "strict_date"}
