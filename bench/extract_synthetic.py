@@ -66,12 +66,8 @@ def _make(args: tuple[int, str]) -> str:
     return str(write_spec(letter_spec(seed), Path(out)))
 
 
-def _read(args: tuple[str, str]) -> dict:
-    """The text stage of `saraban extract` on one PDF, cached as JSON."""
-    pdf, cache = Path(args[0]), Path(args[1])
-    target = cache / f"{pdf.stem}.text.json"
-    if target.exists():
-        return json.loads(target.read_text(encoding="utf-8"))
+def read_text(pdf: Path) -> dict:
+    """The text stage of `saraban extract` on one PDF (`PdfToText`, settings' OCR options)."""
     from cli.main import settings
     from ingest.components import PdfToText
     from ocr.ocrmypdf_exec import OcrmypdfOptions
@@ -83,10 +79,19 @@ def _read(args: tuple[str, str]) -> dict:
         local = Path(work) / "input.pdf"
         shutil.copyfile(pdf, local)
         doc = PdfToText(options, conf.max_pages).run([str(local)])["documents"][0]
-    data = {"content": doc.content, "meta": {k: doc.meta[k] for k in
-                                            ("stamp_lines", "number_line", "stamps",
-                                             "page_count", "method")},
+    return {"content": doc.content,
+            "meta": {k: doc.meta[k] for k in ("stamp_lines", "number_line", "stamps",
+                                              "page_count", "method")},
             "seconds": time.monotonic() - started}
+
+
+def _read(args: tuple[str, str]) -> dict:
+    """`read_text`, cached as JSON under the cache folder."""
+    pdf, cache = Path(args[0]), Path(args[1])
+    target = cache / f"{pdf.stem}.text.json"
+    if target.exists():
+        return json.loads(target.read_text(encoding="utf-8"))
+    data = read_text(pdf)
     target.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return data
 

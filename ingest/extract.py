@@ -59,6 +59,11 @@ _KIND_TITLES = (
     (Kind.announcement, "ประกาศ"),
 )
 TOP_LINES = 8
+#: Free text read by OCR (subject, addressee, enclosures, signer) can lose a
+#: wrapped line or a word without leaving a trace in what is left, so it never
+#: reaches the 0.9 that says "no need to check".
+FREE_TEXT_CEILING = 0.85
+_FREE_TEXT = ("subject", "to", "enclosures", "signer")
 
 
 def _letter_spaced(line: str) -> bool:
@@ -315,6 +320,8 @@ def extract_letter(text: str, stamp_lines: Sequence[str] = (),
     }
     if enclosures and head.enclosures:
         confidence["enclosures"] = scaled(head.enclosures.confidence * 0.9, " ".join(enclosures))
+    for name in _FREE_TEXT:
+        confidence[name] = min(confidence[name], FREE_TEXT_CEILING)
     return LetterMetadata(
         receipt_stamps=read_receipt_stamps(stamps),
         kind=head.kind,

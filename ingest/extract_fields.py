@@ -21,6 +21,9 @@ from schemas.thai_dates import DateMatch, edit_distance, find_thai_dates
 
 THAI_DIGIT_CEILING = 0.6
 MIXED_DIGIT_CEILING = 0.3
+#: An agency's unit code is four or more digits from 0 (ศธ 04049, ศธ 0210.3); a shorter
+#: or other one is most likely a code OCR cut short (``ศธ 3.106`` for ``ศธ 04063.106``).
+ODD_UNIT_CEILING = 0.5
 _D = "0-9๐-๙"
 NUMBER_RE = re.compile(
     rf"(?<![{_D}/])(?:(?<=[^\u0e01-\u0e4e])|(?<=[ก-ฮ][ก-ฮ])|^)"
@@ -164,9 +167,17 @@ def read_number(line: str, kind: Kind | None, org_hint: str | None) -> NumberRea
             return NumberReading(None, parts["circular"], 0.0, match.end())
         number = LetterNumber(agency=agency, **parts)
         conf = conf * (0.95 if label_ok else 0.85)
+        if not _plausible_unit(parts["unit"]):
+            conf = min(conf, ODD_UNIT_CEILING)
     if thai:
         conf = min(conf, MIXED_DIGIT_CEILING if mixed else THAI_DIGIT_CEILING)
     return NumberReading(number.canonical, number.circular, round(conf, 2), match.end())
+
+
+def _plausible_unit(unit: str) -> bool:
+    """True for an agency unit code as offices print it: 0 and three or more digits."""
+    main = unit.split(".")[0]
+    return len(main) >= 4 and main.startswith("0")
 
 
 def _could_hold_number(line: str, match: re.Match[str]) -> bool:
