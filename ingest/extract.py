@@ -74,9 +74,9 @@ def _letter_spaced(line: str) -> bool:
 
 
 # A label that OCR glued to its value once letter spacing was closed:
-# ``ที่ศธ 0418/1``, ``เรื่องการ…``, ``เรียนนาย…`` (not ``เรียนมาเพื่อ``), ``วันที่23``.
+# ``ที่ศธ 0418/1``, ``ที่๕๔๕/๒๕๕๖``, ``เรื่องการ…``, ``เรียนนาย…`` (not ``เรียนมาเพื่อ``), ``วันที่23``.
 _LABEL_GLUED_RE = re.compile(
-    r"^((?:ที่|ที|ทึ่|ที้)(?=[ก-ฮ]{1,4}\.?\s?[0-9๐-๙])"
+    r"^((?:ที่|ที|ทึ่|ที้)(?=[ก-ฮ]{1,4}\.?\s?[0-9๐-๙]|[0-9๐-๙]+\s?/)"
     r"|(?:เรื่อง|เรือง|เรอง)(?=[ก-๙])"
     r"|เรียน(?=[ก-๙])(?!มา)"
     r"|(?:อ้างถึง|สิ่งที่ส่งมาด้วย|ส่วนราชการ|สำเนาเรียน)(?=[ก-๙])"
@@ -107,6 +107,8 @@ def _title_confidence(line: str, title: str) -> float:
     token = core.split()[0] if core.split() else ""
     if token.startswith(title):
         return 0.95
+    if "".join(core.split()).startswith(title):
+        return 0.9  # a space OCR put inside the title (``บันทึก ข้อความ``)
     if any(later.startswith(title) for later in core.split()[1:3]):
         return 0.85  # after a speck or a piece of the emblem read as letters
     if len(skeleton(title)) <= 4:
@@ -122,6 +124,8 @@ def _detect_kind(lines: list[str], has_number: bool, has_to: bool) -> tuple[Kind
         conf = max((_title_confidence(line, title) for line in top), default=0.0)
         if conf:
             return kind, conf
+    if any((hit := label_of(line)) is not None and hit.name == "unit" for line in top[:4]):
+        return Kind.memo, 0.7  # no title read, but a memo's ส่วนราชการ line
     if has_number and has_to:
         return Kind.external, 0.8
     if has_number or has_to:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.extract_labels import skeleton, strip_leading_junk, thai_count
 from ingest.extract_org import MINISTRY_CODES, agency_for, province_codes
@@ -40,6 +40,8 @@ _ORDER_DATE_RE = re.compile(r"ส\S?ง\s*ณ")
 # House numbers (๑๒๓/๔ ถนน…) look like letter numbers: address lines never hold the ที่.
 _ADDRESS_WORDS = ("ถนน", "ถ.", "ซอย", "ซ.", "หมู่", "ม.", "ตำบล", "ต.", "แขวง", "อำเภอ", "อ.")
 _BE_MIN, _BE_MAX = 2480, 2620
+# A four-digit Thai-digit year not starting ๒๕ (after a month name or พ.ศ.).
+_THAI_YEAR_RE = re.compile(r"(?<=[\u0e01-\u0e4e.\s])(?!๒๕)[๐-๙]{2}(?P<tail>[๐-๙]{2})(?![๐-๙])")
 
 
 @dataclass(frozen=True)
@@ -218,8 +220,20 @@ def _plausible(match: DateMatch) -> bool:
 
 
 def first_date(text: str) -> DateMatch | None:
-    """The first plausible date in `text`."""
-    return next((m for m in find_thai_dates(text) if _plausible(m)), None)
+    """The first plausible date in `text`; failing that, one with a misread century.
+
+    A year printed in Thai digits whose first two digits are misread
+    (``๒๙๖๑`` for ``๒๕๖๑``: ๕ and ๙ look alike) is read as ``๒๕..``, the only
+    century a letter in this archive can have, as a fuzzy match (lower confidence).
+    """
+    found = next((m for m in find_thai_dates(text) if _plausible(m)), None)
+    if found is not None:
+        return found
+    repaired = _THAI_YEAR_RE.sub(lambda m: "๒๕" + m["tail"], text)
+    if repaired == text:
+        return None
+    again = next((m for m in find_thai_dates(repaired) if _plausible(m)), None)
+    return replace(again, fuzzy=True) if again else None
 
 
 def find_letter_date(
@@ -255,7 +269,7 @@ def find_letter_date(
     stop = subject_line if subject_line is not None else min(len(lines), 15)
     if number_line is not None and kind is Kind.memo:
         found = first_date(lines[number_line][number_end:])
-        if found:
+        if found and not found.short_year:
             return found.date, date_confidence(found), number_line
     start = number_line + 1 if number_line is not None else 0
     for rank, span in enumerate((range(start, stop), range(0, start))):
@@ -264,7 +278,7 @@ def find_letter_date(
             if i in receipts or (kind is not Kind.memo and "วันที่" in line):
                 continue
             found = first_date(line)
-            if found:
+            if found and not found.short_year:  # a letter prints its year in full
                 factor = 1.0 if rank == 0 and number_line is not None else 0.8
                 return found.date, round(date_confidence(found) * factor, 2), i
     return None, 0.0, None
