@@ -24,6 +24,7 @@ from ingest.extract_blocks import (
     find_subject,
     find_to,
     memo_unit,
+    past_blank,
     split_enclosures,
     wrap_block,
 )
@@ -174,7 +175,7 @@ def _header_blocks(lines: list[str], start: int, end: int) -> tuple[int, Block |
             continue
         hit = label_of(lines[pos])
         if hit is not None and hit.name == "ref":
-            pos = wrap_block(lines, pos, hit.rest, end).end
+            pos = past_blank(lines, wrap_block(lines, pos, hit.rest, end), end).end
             continue
         block = enclosure_block_at(lines, pos, end)
         if block is None:
@@ -292,7 +293,7 @@ def extract_letter(text: str, stamp_lines: Sequence[str] = (),
     head = _read_header(pages)
     first = head.lines
     after = head.number_line + 1 if head.number_line is not None else 0
-    references, refs_conf = find_references(first, head.labels, after, head.body_start)
+    references, refs_conf = find_references(first, head.labels, after, head.end)
     body = first[head.body_start:] + [line for page in pages[1:] for line in page]
     header_org = _header_org(head.kind, first, head.labels, head.number_line)
     from_org, org_conf = resolve_org(header_org, "".join(line.strip() for line in body))

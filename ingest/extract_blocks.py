@@ -157,8 +157,25 @@ def _blocks(
     for i, hit in labels:
         if hit.name == name:
             block = wrap_block(lines, i, hit.rest, stop, item_lines=name == "encl")
+            if name == "ref":
+                block = past_blank(lines, block, stop)
             found.append(Block(block.start, block.end, block.text, hit.confidence))
     return found
+
+
+def past_blank(lines: list[str], block: Block, stop: int) -> Block:
+    """A citation cut by a blank line OCR put in it (``… ที่`` / blank / ``ศธ … ลงวันที่ …``):
+    while the block has no date yet, the next line goes on if it holds a number or a date."""
+    nxt = block.end
+    while nxt < stop and not lines[nxt].strip():
+        nxt += 1
+    if first_date(block.text) is not None or nxt >= stop or nxt - block.end > 1:
+        return block
+    line = lines[nxt]
+    if label_of(line) is not None or not (NUMBER_RE.search(line) or first_date(line)):
+        return block
+    more = wrap_block(lines, nxt, line, stop)
+    return Block(block.start, more.end, join_lines(block.text, more.text), block.confidence)
 
 
 def enclosure_block_at(lines: list[str], at: int, stop: int) -> Block | None:
@@ -182,8 +199,13 @@ def split_enclosures(block: Block | None) -> list[str]:
     return [item for item in items if thai_count(item) >= 2]
 
 
+# ``ว๓๖๗๓ลงวันที่``: the number glued to the date's label.
+_GLUED_DATE_RE = re.compile(r"(?<=[0-9๐-๙])(?=ลง\s?วัน)")
+
+
 def _read_reference(text: str) -> tuple[Reference, float] | None:
     """One cited letter: its number after ที่ and its date after ลงวันที่, with a confidence."""
+    text = _GLUED_DATE_RE.sub(" ", text)
     match = NUMBER_RE.search(text)
     number, number_conf = None, 0.0
     if match:

@@ -40,6 +40,7 @@ _ORDER_DATE_RE = re.compile(r"ส\S?ง\s*ณ")
 # House numbers (๑๒๓/๔ ถนน…) look like letter numbers: address lines never hold the ที่.
 _ADDRESS_WORDS = ("ถนน", "ถ.", "ซอย", "ซ.", "หมู่", "ม.", "ตำบล", "ต.", "แขวง", "อำเภอ", "อ.")
 _BE_MIN, _BE_MAX = 2480, 2620
+_STRAY_QUOTES_RE = re.compile("[\"'`\u2018\u2019\u201c\u201d]")
 # A four-digit Thai-digit year not starting ๒๕ (after a month name or พ.ศ.).
 _THAI_YEAR_RE = re.compile(r"(?<=[\u0e01-\u0e4e.\s])(?!๒๕)[๐-๙]{2}(?P<tail>[๐-๙]{2})(?![๐-๙])")
 
@@ -226,6 +227,7 @@ def first_date(text: str) -> DateMatch | None:
     (``๒๙๖๑`` for ``๒๕๖๑``: ๕ and ๙ look alike) is read as ``๒๕..``, the only
     century a letter in this archive can have, as a fuzzy match (lower confidence).
     """
+    text = _STRAY_QUOTES_RE.sub("", text)  # specks read as quotes: ``๒๙” เมษายน``
     found = next((m for m in find_thai_dates(text) if _plausible(m)), None)
     if found is not None:
         return found
