@@ -85,11 +85,17 @@ _LABEL_GLUED_RE = re.compile(
 )
 
 
+# A letter number glued to the letters before it (``ศุบิ๐๔๒๔๕.๐๐๑/ว๑๐๕๑``): split them
+# (not after ฒ ซ ๆ, which OCR writes for ๘ ๙ ๗).
+_GLUED_NUMBER_RE = re.compile(r"(?<=[\u0e01-\u0e4e])(?<![ฒซๆ])(?=[0-9๐-๙]+(?:\s?\.\s?[0-9๐-๙]+)*\s?/)")
+
+
 def _prepare(text: str) -> str:
     """Clean OCR text the way the pipeline does before extraction.
 
-    NFC with ``ํา`` joined to ``ำ``, line ends unified, and on letter-spaced
-    lines the single spaces Tesseract puts between Thai letters removed.
+    NFC with ``ํา`` joined to ``ำ``, line ends unified, on letter-spaced
+    lines the single spaces Tesseract puts between Thai letters removed, and
+    a letter number glued to the letters before it set apart.
 
     Args:
         text: Raw OCR text, pages separated by form feeds.
@@ -99,6 +105,7 @@ def _prepare(text: str) -> str:
     """
     text = nfc(text).replace("\r\n", "\n").replace("\r", "\n")
     lines = [_SPACED_PAIR_RE.sub("", ln) if _letter_spaced(ln) else ln for ln in text.split("\n")]
+    lines = [_GLUED_NUMBER_RE.sub(" ", line) for line in lines]
     return "\n".join(_LABEL_GLUED_RE.sub(r"\1 ", line.rstrip(" \t")) for line in lines)
 
 

@@ -40,6 +40,7 @@ _ORDER_DATE_RE = re.compile(r"ส\S?ง\s*ณ")
 # House numbers (๑๒๓/๔ ถนน…) look like letter numbers: address lines never hold the ที่.
 _ADDRESS_WORDS = ("ถนน", "ถ.", "ซอย", "ซ.", "หมู่", "ม.", "ตำบล", "ต.", "แขวง", "อำเภอ", "อ.")
 _BE_MIN, _BE_MAX = 2480, 2620
+_LONE_DIGIT_RE = re.compile(r"(?<=[\u0e01-\u0e4e])\s?[0-9๐-๙]\s(?=[0-9๐-๙]{4}(?![0-9๐-๙]))")
 _STRAY_QUOTES_RE = re.compile("[\"'`\u2018\u2019\u201c\u201d]")
 # A four-digit Thai-digit year not starting ๒๕ (after a month name or พ.ศ.).
 _THAI_YEAR_RE = re.compile(r"(?<=[\u0e01-\u0e4e.\s])(?!๒๕)[๐-๙]{2}(?P<tail>[๐-๙]{2})(?![๐-๙])")
@@ -90,7 +91,7 @@ def receipt_zone(lines: list[str]) -> set[int]:
     return zone
 
 
-_GLUED_LABEL_RE = re.compile(r"^(?:ที่|ที|ทิ|ทึ)(?=[ก-ฮ]{2,3}$)")
+_GLUED_LABEL_RE = re.compile(r"^(?:ที่|ที|ทิ|ทึ)(?=[ก-ฮ])")
 
 
 def _near_ministry_code(consonants: str) -> str | None:
@@ -114,7 +115,8 @@ def read_agency(token: str | None, org_hint: str | None) -> tuple[str | None, fl
             near = _near_ministry_code(consonants)
             if near:
                 return near, 0.55
-            return consonants, 0.5
+            inferred = agency_for(org_hint)  # an unknown code is a misread one
+            return (inferred, 0.45) if inferred else (consonants, 0.5)
     inferred = agency_for(org_hint)
     return (inferred, 0.45) if inferred else (None, 0.0)
 
@@ -225,13 +227,15 @@ def first_date(text: str) -> DateMatch | None:
 
     A year printed in Thai digits whose first two digits are misread
     (``๒๙๖๑`` for ``๒๕๖๑``: ๕ and ๙ look alike) is read as ``๒๕..``, the only
-    century a letter in this archive can have, as a fuzzy match (lower confidence).
+    century a letter in this archive can have, and a lone digit between the
+    month and the year (``กุมภาพัน 7 2560``: ธ์ read as 7) is dropped; such a
+    date is a fuzzy match (lower confidence).
     """
     text = _STRAY_QUOTES_RE.sub("", text)  # specks read as quotes: ``๒๙” เมษายน``
     found = next((m for m in find_thai_dates(text) if _plausible(m)), None)
     if found is not None:
         return found
-    repaired = _THAI_YEAR_RE.sub(lambda m: "๒๕" + m["tail"], text)
+    repaired = _THAI_YEAR_RE.sub(lambda m: "๒๕" + m["tail"], _LONE_DIGIT_RE.sub(" ", text))
     if repaired == text:
         return None
     again = next((m for m in find_thai_dates(repaired) if _plausible(m)), None)
