@@ -32,6 +32,8 @@ from schemas.letter_numbers import LetterNumber
 from schemas.text import to_arabic_digits
 
 MAX_WRAP = 3
+#: A line after เรียน this short (Thai letters) is the rest of a wrapped addressee.
+ADDRESSEE_TAIL = 24
 # Names have no dictionary to check OCR against: never more than this.
 SIGNER_CEILING = 0.6
 _ITEM_RE = re.compile(r"^\s*[0-9๐-๙]{1,2}\s*[.)]\s*")
@@ -141,12 +143,25 @@ def find_to(
         i, hit = tos[-1]
         value = clean_value(hit.rest)
         conf = hit.confidence * (0.9 if _is_addressee(value) else 0.6)
-        return Block(i, i + 1, value, conf) if thai_count(value) >= 3 else None
+        if thai_count(value) < 3:
+            return None
+        end = i + 1
+        if end < stop and _addressee_tail(lines[end]):
+            value, end = join_lines(value, clean_value(strip_leading_junk(lines[end]))), end + 1
+        return Block(i, end, value, conf)
     for i in range(after, min(stop, after + 3)):
         rest = suffix_label(lines[i], "to")
         if rest is not None and _is_addressee(rest):
             return Block(i, i + 1, clean_value(rest), 0.5)
     return None
+
+
+def _addressee_tail(line: str) -> bool:
+    """True for a short line that ends a wrapped addressee (``นครศรีธรรมราช เขต 3``):
+    not blank, no label, not the body's first words (the body opens with ด้วย, ตามที่…)."""
+    core = strip_leading_junk(line).strip()
+    return (3 <= thai_count(core) <= ADDRESSEE_TAIL and label_of(line) is None
+            and not core.startswith(_BODY_OPENERS))
 
 
 def _blocks(
