@@ -21,8 +21,8 @@ from schemas.thai_dates import DateMatch, edit_distance, find_thai_dates
 
 THAI_DIGIT_CEILING = 0.6
 MIXED_DIGIT_CEILING = 0.3
-#: An agency's unit code is four or more digits from 0 (ศธ 04049, ศธ 0210.3); a shorter
-#: or other one is most likely a code OCR cut short (``ศธ 3.106`` for ``ศธ 04063.106``).
+#: An agency's unit code is four or five digits from 0 (ศธ 04049, ศธ 0210.3); another
+#: is most likely one OCR garbled (``ศธ 3.106`` for ``ศธ 04063.106``, a lost dot).
 ODD_UNIT_CEILING = 0.5
 _D = "0-9๐-๙"
 NUMBER_RE = re.compile(
@@ -180,9 +180,10 @@ def read_number(line: str, kind: Kind | None, org_hint: str | None) -> NumberRea
 
 
 def _plausible_unit(unit: str) -> bool:
-    """True for an agency unit code as offices print it: 0 and three or more digits."""
+    """True for an agency unit code as offices print it: 0 and three or four more digits
+    (six or more is a sub-unit whose dot OCR lost: ``04168016`` for ``04168.016``)."""
     main = unit.split(".")[0]
-    return len(main) >= 4 and main.startswith("0")
+    return 4 <= len(main) <= 5 and main.startswith("0")
 
 
 def _could_hold_number(line: str, match: re.Match[str]) -> bool:

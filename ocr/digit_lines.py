@@ -34,6 +34,8 @@ RUN_WORD_CONFIDENCE = 95.0
 #: Margin above and below the line's middle, as a share of its height.
 PAD = 0.15
 _SEPARATORS = frozenset("/.:-,ว")
+#: Marks at a word's ends that a run (which starts and ends on a digit) leaves out.
+_KEPT = "/.:-,()"
 _STAND_INS = frozenset("0123456789๐๑๒๓๔๕๖๗๘๙/.:-,วฒซๆ")
 
 
@@ -135,8 +137,11 @@ def fix_line(words: list[Word], gray: np.ndarray) -> tuple[list[Word], int]:
         stand_in = all(set(t) <= _STAND_INS for t in texts)
         misread = run.digits >= 2 and all(_covered(out[i], run) > 0.85 for i in touched)
         if stand_in or misread:
-            new = run.text
-            if new == "".join(texts):
+            joined = "".join(texts)
+            lead = joined[:len(joined) - len(joined.lstrip(_KEPT))] if stand_in else ""
+            trail = joined[len(joined.rstrip(_KEPT)):] if stand_in else ""
+            new = lead + run.text + trail  # ``2.`` of an item, ``(1)``: the run has no ends
+            if new == joined:
                 continue
             box = (min(out[i].box[0] for i in touched), min(out[i].box[1] for i in touched),
                    max(out[i].box[2] for i in touched), max(out[i].box[3] for i in touched))
