@@ -36,7 +36,8 @@ MAX_WRAP = 3
 ADDRESSEE_TAIL = 24
 # Names have no dictionary to check OCR against: never more than this.
 SIGNER_CEILING = 0.6
-_ITEM_RE = re.compile(r"^\s*[0-9๐-๙]{1,2}\s*[.)]\s*")
+# ``2. …``, ``2) …``, and ``2 …`` / ``๑แบบ…`` where OCR lost the dot.
+_ITEM_RE = re.compile(r"^\s*[0-9๐-๙]{1,2}(?:\s*[.)]\s*|\s*(?=[ก-ฮเ-ไ]))")
 _ITEM_SPLIT_RE = re.compile(r"(?:^|\s)[0-9๐-๙][.)]\s+")
 _SIGNER_RE = re.compile(r"\(\s*([^()]{4,60}?)\s*(?:\)|\|?\s*$)")
 _TITLE_RE = re.compile(r"^(?:นาย|นาง|นางสาว|ว่าที่|ดร\.|ผศ\.|รศ\.|ศ\.|พล|พัน|ร้อย|จ่า|สิบ|พ\.)")
