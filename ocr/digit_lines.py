@@ -134,10 +134,14 @@ def fix_line(words: list[Word], gray: np.ndarray) -> tuple[list[Word], int]:
         if not touched:
             continue
         texts = [out[i].text for i in touched]
+        joined = "".join(texts)
+        span = max(out[i].box[2] for i in touched) - min(out[i].box[0] for i in touched)
+        whole = run.x1 - run.x0 >= 0.75 * span  # a run over part of a word says nothing of the rest
+        kept = run.digits >= sum(ch.isdigit() for ch in joined) - 1 and (
+            "/" in run.text or "/" not in joined)  # a run that lost digits or the slash is worse
         stand_in = all(set(t) <= _STAND_INS for t in texts)
         misread = run.digits >= 2 and all(_covered(out[i], run) > 0.85 for i in touched)
-        if stand_in or misread:
-            joined = "".join(texts)
+        if whole and kept and (stand_in or misread):
             lead = joined[:len(joined) - len(joined.lstrip(_KEPT))] if stand_in else ""
             trail = joined[len(joined.rstrip(_KEPT)):] if stand_in else ""
             new = lead + run.text + trail  # ``2.`` of an item, ``(1)``: the run has no ends
