@@ -126,13 +126,14 @@ def _title_confidence(line: str, title: str) -> float:
 
 
 def _detect_kind(lines: list[str], has_number: bool, has_to: bool) -> tuple[Kind | None, float]:
-    """The document kind from its title line, else external when ที่ and เรียน are there."""
+    """The document kind from its title line, else memo by its ส่วนราชการ line, else
+    external when ที่ and เรียน are there."""
     top = [line for line in lines if line.strip()][:TOP_LINES]
     for kind, title in _KIND_TITLES:
         conf = max((_title_confidence(line, title) for line in top), default=0.0)
         if conf:
             return kind, conf
-    if any((hit := label_of(line)) is not None and hit.name == "unit" for line in top[:4]):
+    if any(getattr(label_of(line), "name", None) == "unit" for line in top[:4]):
         return Kind.memo, 0.7  # no title read, but a memo's ส่วนราชการ line
     if has_number and has_to:
         return Kind.external, 0.8
