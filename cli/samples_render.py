@@ -212,7 +212,8 @@ def layout(truth: dict) -> list[list[tuple[Line, float]]]:
 def render_pages(truth: dict, *, dpi: int | None = None, font: str = REF_FONT,
                  noise: float = 0.0, skew_deg: float = 0.0, blur: float = 0.0,
                  jpeg_quality: int | None = None, colour: bool = True,
-                 seed: int | None = None) -> list[Image.Image]:
+                 seed: int | None = None,
+                 extra_receipts: tuple[int, ...] = ()) -> list[Image.Image]:
     """Draw a letter's pages as A4 scans.
 
     Args:
@@ -225,6 +226,8 @@ def render_pages(truth: dict, *, dpi: int | None = None, font: str = REF_FONT,
         jpeg_quality: if set, pass each page through JPEG at this quality.
         colour: RGB pages with red and blue stamps; otherwise greyscale.
         seed: seed of the noise and the signature; default from the letter id.
+        extra_receipts: เลขรับ of up to two more receipt stamps on page 1 (offices
+            that passed the letter on), drawn in the bottom margin, right then left.
 
     Returns:
         One image per page, with `info["dpi"]` set.
@@ -237,6 +240,8 @@ def render_pages(truth: dict, *, dpi: int | None = None, font: str = REF_FONT,
     for n, page in enumerate(placed):
         canvas = _Canvas(dpi, font, fit)
         _draw_furniture(canvas, truth, n, random.Random(seed * 31 + n))
+        for slot, number in enumerate(extra_receipts[:2] if n == 0 else ()):
+            _receipt_stamp(canvas, truth, random.Random(seed * 37 + slot), number, slot + 1)
         for ln, y in page:
             canvas.line(ln, y)
         _draw_signature(canvas, page, random.Random(seed + n))
@@ -333,14 +338,19 @@ def _emblem(c: _Canvas, cx: float, top: float, h: float) -> None:
     c.draw.line([(cx * s, (top + h * 0.4) * s), (cx * s, (top + h) * s)], fill=INK, width=pen)
 
 
-def _receipt_stamp(c: _Canvas, truth: dict, rng: random.Random) -> None:
-    """The receiving office's ตรารับ: office, เลขรับ, วันที่, เวลา in a blue box."""
+def _receipt_stamp(c: _Canvas, truth: dict, rng: random.Random, number: int | None = None,
+                   slot: int = 0) -> None:
+    """The receiving office's ตรารับ: office, เลขรับ, วันที่, เวลา in a blue box.
+
+    Slot 0 is top right; slots 1 and 2 are the bottom margin, right and left.
+    """
     digits = to_thai_digits if truth["thai_digits"] else str
     got = dt.date.fromisoformat(truth["date"]) + dt.timedelta(days=rng.randint(2, 9))
     office = (truth.get("to") or truth["from_org"]).removeprefix("ผู้อำนวยการ")
     for long_name, abbr in _ABBR:
         office = office.replace(long_name, abbr)
-    rows = [nfc(office), f"เลขรับ {truth['receipt_stamp_number']}",
+    number = truth["receipt_stamp_number"] if number is None else number
+    rows = [nfc(office), f"เลขรับ {number}",
             f"วันที่ {got.day} {MONTHS_ABBR[got.month - 1]} {(got.year + 543) % 100:02d}",
             f"เวลา {rng.randint(8, 15)}.{rng.randint(0, 59):02d} น."]
     width = max(text_width(r, pt=12, font=c.font) * c.fit for r in rows) + 16
@@ -351,6 +361,8 @@ def _receipt_stamp(c: _Canvas, truth: dict, rng: random.Random) -> None:
         box.text((8, 3 + 17 * i), digits(row), pt=12, fill=BLUE)
     patch = box.img.rotate(rng.uniform(-3, 3), resample=Image.BICUBIC, expand=True)
     x, y = RIGHT + 15 - patch.width / c.s, 2 if truth["kind"] == "memo" else 24
+    if slot:
+        x, y = (x if slot == 1 else 8.0), PAGE_H - 2 - patch.height / c.s
     c.img.paste(patch, (round(x * c.s), round(y * c.s)), patch)
 
 

@@ -24,6 +24,7 @@ from ingest.extract_blocks import (
     find_subject,
     find_to,
     memo_unit,
+    past_blank,
     split_enclosures,
     wrap_block,
 )
@@ -59,6 +60,11 @@ _KIND_TITLES = (
     (Kind.announcement, "ประกาศ"),
 )
 TOP_LINES = 8
+#: Free text read by OCR (subject, addressee, enclosures, signer) can lose a
+#: wrapped line or a word without leaving a trace in what is left, so it never
+#: reaches the 0.9 that says "no need to check".
+FREE_TEXT_CEILING = 0.85
+_FREE_TEXT = ("subject", "to", "enclosures", "signer")
 
 
 def _letter_spaced(line: str) -> bool:
@@ -69,9 +75,9 @@ def _letter_spaced(line: str) -> bool:
 
 
 # A label that OCR glued to its value once letter spacing was closed:
-# ``ที่ศธ 0418/1``, ``เรื่องการ…``, ``เรียนนาย…`` (not ``เรียนมาเพื่อ``), ``วันที่23``.
+# ``ที่ศธ 0418/1``, ``ที่๕๔๕/๒๕๕๖``, ``เรื่องการ…``, ``เรียนนาย…`` (not ``เรียนมาเพื่อ``), ``วันที่23``.
 _LABEL_GLUED_RE = re.compile(
-    r"^((?:ที่|ที|ทึ่|ที้)(?=[ก-ฮ]{1,4}\.?\s?[0-9๐-๙])"
+    r"^((?:ที่|ที|ทึ่|ที้)(?=[ก-ฮ]{1,4}\.?\s?[0-9๐-๙]|[0-9๐-๙]+\s?/)"
     r"|(?:เรื่อง|เรือง|เรอง)(?=[ก-๙])"
     r"|เรียน(?=[ก-๙])(?!มา)"
     r"|(?:อ้างถึง|สิ่งที่ส่งมาด้วย|ส่วนราชการ|สำเนาเรียน)(?=[ก-๙])"
@@ -79,11 +85,17 @@ _LABEL_GLUED_RE = re.compile(
 )
 
 
+# A letter number glued to the letters before it (``ศุบิ๐๔๒๔๕.๐๐๑/ว๑๐๕๑``): split them
+# (not after ฒ ซ ๆ, which OCR writes for ๘ ๙ ๗).
+_GLUED_NUMBER_RE = re.compile(r"(?<=[\u0e01-\u0e4e])(?<![ฒซๆ])(?=[0-9๐-๙]+(?:\s?\.\s?[0-9๐-๙]+)*\s?/)")
+
+
 def _prepare(text: str) -> str:
     """Clean OCR text the way the pipeline does before extraction.
 
-    NFC with ``ํา`` joined to ``ำ``, line ends unified, and on letter-spaced
-    lines the single spaces Tesseract puts between Thai letters removed.
+    NFC with ``ํา`` joined to ``ำ``, line ends unified, on letter-spaced
+    lines the single spaces Tesseract puts between Thai letters removed, and
+    a letter number glued to the letters before it set apart.
 
     Args:
         text: Raw OCR text, pages separated by form feeds.
@@ -93,6 +105,7 @@ def _prepare(text: str) -> str:
     """
     text = nfc(text).replace("\r\n", "\n").replace("\r", "\n")
     lines = [_SPACED_PAIR_RE.sub("", ln) if _letter_spaced(ln) else ln for ln in text.split("\n")]
+    lines = [_GLUED_NUMBER_RE.sub(" ", line) for line in lines]
     return "\n".join(_LABEL_GLUED_RE.sub(r"\1 ", line.rstrip(" \t")) for line in lines)
 
 
@@ -102,6 +115,8 @@ def _title_confidence(line: str, title: str) -> float:
     token = core.split()[0] if core.split() else ""
     if token.startswith(title):
         return 0.95
+    if "".join(core.split()).startswith(title):
+        return 0.9  # a space OCR put inside the title (``บันทึก ข้อความ``)
     if any(later.startswith(title) for later in core.split()[1:3]):
         return 0.85  # after a speck or a piece of the emblem read as letters
     if len(skeleton(title)) <= 4:
@@ -111,12 +126,15 @@ def _title_confidence(line: str, title: str) -> float:
 
 
 def _detect_kind(lines: list[str], has_number: bool, has_to: bool) -> tuple[Kind | None, float]:
-    """The document kind from its title line, else external when ที่ and เรียน are there."""
+    """The document kind from its title line, else memo by its ส่วนราชการ line, else
+    external when ที่ and เรียน are there."""
     top = [line for line in lines if line.strip()][:TOP_LINES]
     for kind, title in _KIND_TITLES:
         conf = max((_title_confidence(line, title) for line in top), default=0.0)
         if conf:
             return kind, conf
+    if any(getattr(label_of(line), "name", None) == "unit" for line in top[:4]):
+        return Kind.memo, 0.7  # no title read, but a memo's ส่วนราชการ line
     if has_number and has_to:
         return Kind.external, 0.8
     if has_number or has_to:
@@ -165,7 +183,7 @@ def _header_blocks(lines: list[str], start: int, end: int) -> tuple[int, Block |
             continue
         hit = label_of(lines[pos])
         if hit is not None and hit.name == "ref":
-            pos = wrap_block(lines, pos, hit.rest, end).end
+            pos = past_blank(lines, wrap_block(lines, pos, hit.rest, end), end).end
             continue
         block = enclosure_block_at(lines, pos, end)
         if block is None:
@@ -283,7 +301,7 @@ def extract_letter(text: str, stamp_lines: Sequence[str] = (),
     head = _read_header(pages)
     first = head.lines
     after = head.number_line + 1 if head.number_line is not None else 0
-    references, refs_conf = find_references(first, head.labels, after, head.body_start)
+    references, refs_conf = find_references(first, head.labels, after, head.end)
     body = first[head.body_start:] + [line for page in pages[1:] for line in page]
     header_org = _header_org(head.kind, first, head.labels, head.number_line)
     from_org, org_conf = resolve_org(header_org, "".join(line.strip() for line in body))
@@ -315,6 +333,8 @@ def extract_letter(text: str, stamp_lines: Sequence[str] = (),
     }
     if enclosures and head.enclosures:
         confidence["enclosures"] = scaled(head.enclosures.confidence * 0.9, " ".join(enclosures))
+    for name in _FREE_TEXT:
+        confidence[name] = min(confidence[name], FREE_TEXT_CEILING)
     return LetterMetadata(
         receipt_stamps=read_receipt_stamps(stamps),
         kind=head.kind,

@@ -32,9 +32,12 @@ from schemas.letter_numbers import LetterNumber
 from schemas.text import to_arabic_digits
 
 MAX_WRAP = 3
+#: A line after เรียน this short (Thai letters) is the rest of a wrapped addressee.
+ADDRESSEE_TAIL = 24
 # Names have no dictionary to check OCR against: never more than this.
 SIGNER_CEILING = 0.6
-_ITEM_RE = re.compile(r"^\s*[0-9๐-๙]{1,2}\s*[.)]\s*")
+# ``2. …``, ``2) …``, and ``2 …`` / ``๑แบบ…`` where OCR lost the dot.
+_ITEM_RE = re.compile(r"^\s*[0-9๐-๙]{1,2}(?:\s*[.)]\s*|\s*(?=[ก-ฮเ-ไ]))")
 _ITEM_SPLIT_RE = re.compile(r"(?:^|\s)[0-9๐-๙][.)]\s+")
 _SIGNER_RE = re.compile(r"\(\s*([^()]{4,60}?)\s*(?:\)|\|?\s*$)")
 _TITLE_RE = re.compile(r"^(?:นาย|นาง|นางสาว|ว่าที่|ดร\.|ผศ\.|รศ\.|ศ\.|พล|พัน|ร้อย|จ่า|สิบ|พ\.)")
@@ -141,12 +144,25 @@ def find_to(
         i, hit = tos[-1]
         value = clean_value(hit.rest)
         conf = hit.confidence * (0.9 if _is_addressee(value) else 0.6)
-        return Block(i, i + 1, value, conf) if thai_count(value) >= 3 else None
+        if thai_count(value) < 3:
+            return None
+        end = i + 1
+        if end < stop and _addressee_tail(lines[end]):
+            value, end = join_lines(value, clean_value(strip_leading_junk(lines[end]))), end + 1
+        return Block(i, end, value, conf)
     for i in range(after, min(stop, after + 3)):
         rest = suffix_label(lines[i], "to")
         if rest is not None and _is_addressee(rest):
             return Block(i, i + 1, clean_value(rest), 0.5)
     return None
+
+
+def _addressee_tail(line: str) -> bool:
+    """True for a short line that ends a wrapped addressee (``นครศรีธรรมราช เขต 3``):
+    not blank, no label, not the body's first words (the body opens with ด้วย, ตามที่…)."""
+    core = strip_leading_junk(line).strip()
+    return (3 <= thai_count(core) <= ADDRESSEE_TAIL and label_of(line) is None
+            and not core.startswith(_BODY_OPENERS))
 
 
 def _blocks(
@@ -157,8 +173,25 @@ def _blocks(
     for i, hit in labels:
         if hit.name == name:
             block = wrap_block(lines, i, hit.rest, stop, item_lines=name == "encl")
+            if name == "ref":
+                block = past_blank(lines, block, stop)
             found.append(Block(block.start, block.end, block.text, hit.confidence))
     return found
+
+
+def past_blank(lines: list[str], block: Block, stop: int) -> Block:
+    """A citation cut by a blank line OCR put in it (``… ที่`` / blank / ``ศธ … ลงวันที่ …``):
+    while the block has no date yet, the next line goes on if it holds a number or a date."""
+    nxt = block.end
+    while nxt < stop and not lines[nxt].strip():
+        nxt += 1
+    if first_date(block.text) is not None or nxt >= stop or nxt - block.end > 1:
+        return block
+    line = lines[nxt]
+    if label_of(line) is not None or not (NUMBER_RE.search(line) or first_date(line)):
+        return block
+    more = wrap_block(lines, nxt, line, stop)
+    return Block(block.start, more.end, join_lines(block.text, more.text), block.confidence)
 
 
 def enclosure_block_at(lines: list[str], at: int, stop: int) -> Block | None:
@@ -182,8 +215,13 @@ def split_enclosures(block: Block | None) -> list[str]:
     return [item for item in items if thai_count(item) >= 2]
 
 
+# ``ว๓๖๗๓ลงวันที่``: the number glued to the date's label.
+_GLUED_DATE_RE = re.compile(r"(?<=[0-9๐-๙])(?=ลง\s?วัน)")
+
+
 def _read_reference(text: str) -> tuple[Reference, float] | None:
     """One cited letter: its number after ที่ and its date after ลงวันที่, with a confidence."""
+    text = _GLUED_DATE_RE.sub(" ", text)
     match = NUMBER_RE.search(text)
     number, number_conf = None, 0.0
     if match:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.extract_labels import skeleton, strip_leading_junk, thai_count
 from ingest.extract_org import MINISTRY_CODES, agency_for, province_codes
@@ -21,6 +21,9 @@ from schemas.thai_dates import DateMatch, edit_distance, find_thai_dates
 
 THAI_DIGIT_CEILING = 0.6
 MIXED_DIGIT_CEILING = 0.3
+#: An agency's unit code is four or five digits from 0 (ศธ 04049, ศธ 0210.3); another
+#: is most likely one OCR garbled (``ศธ 3.106`` for ``ศธ 04063.106``, a lost dot).
+ODD_UNIT_CEILING = 0.5
 _D = "0-9๐-๙"
 NUMBER_RE = re.compile(
     rf"(?<![{_D}/])(?:(?<=[^\u0e01-\u0e4e])|(?<=[ก-ฮ][ก-ฮ])|^)"
@@ -37,6 +40,10 @@ _ORDER_DATE_RE = re.compile(r"ส\S?ง\s*ณ")
 # House numbers (๑๒๓/๔ ถนน…) look like letter numbers: address lines never hold the ที่.
 _ADDRESS_WORDS = ("ถนน", "ถ.", "ซอย", "ซ.", "หมู่", "ม.", "ตำบล", "ต.", "แขวง", "อำเภอ", "อ.")
 _BE_MIN, _BE_MAX = 2480, 2620
+_LONE_DIGIT_RE = re.compile(r"(?<=[\u0e01-\u0e4e])\s?[0-9๐-๙]\s(?=[0-9๐-๙]{4}(?![0-9๐-๙]))")
+_STRAY_QUOTES_RE = re.compile("[\"'`\u2018\u2019\u201c\u201d]")
+# A four-digit Thai-digit year not starting ๒๕ (after a month name or พ.ศ.).
+_THAI_YEAR_RE = re.compile(r"(?<=[\u0e01-\u0e4e.\s])(?!๒๕)[๐-๙]{2}(?P<tail>[๐-๙]{2})(?![๐-๙])")
 
 
 @dataclass(frozen=True)
@@ -84,7 +91,7 @@ def receipt_zone(lines: list[str]) -> set[int]:
     return zone
 
 
-_GLUED_LABEL_RE = re.compile(r"^(?:ที่|ที|ทิ|ทึ)(?=[ก-ฮ]{2,3}$)")
+_GLUED_LABEL_RE = re.compile(r"^(?:ที่|ที|ทิ|ทึ)(?=[ก-ฮ])")
 
 
 def _near_ministry_code(consonants: str) -> str | None:
@@ -108,7 +115,8 @@ def read_agency(token: str | None, org_hint: str | None) -> tuple[str | None, fl
             near = _near_ministry_code(consonants)
             if near:
                 return near, 0.55
-            return consonants, 0.5
+            inferred = agency_for(org_hint)  # an unknown code is a misread one
+            return (inferred, 0.45) if inferred else (consonants, 0.5)
     inferred = agency_for(org_hint)
     return (inferred, 0.45) if inferred else (None, 0.0)
 
@@ -164,9 +172,18 @@ def read_number(line: str, kind: Kind | None, org_hint: str | None) -> NumberRea
             return NumberReading(None, parts["circular"], 0.0, match.end())
         number = LetterNumber(agency=agency, **parts)
         conf = conf * (0.95 if label_ok else 0.85)
+        if not _plausible_unit(parts["unit"]):
+            conf = min(conf, ODD_UNIT_CEILING)
     if thai:
         conf = min(conf, MIXED_DIGIT_CEILING if mixed else THAI_DIGIT_CEILING)
     return NumberReading(number.canonical, number.circular, round(conf, 2), match.end())
+
+
+def _plausible_unit(unit: str) -> bool:
+    """True for an agency unit code as offices print it: 0 and three or four more digits
+    (six or more is a sub-unit whose dot OCR lost: ``04168016`` for ``04168.016``)."""
+    main = unit.split(".")[0]
+    return 4 <= len(main) <= 5 and main.startswith("0")
 
 
 def _could_hold_number(line: str, match: re.Match[str]) -> bool:
@@ -207,8 +224,23 @@ def _plausible(match: DateMatch) -> bool:
 
 
 def first_date(text: str) -> DateMatch | None:
-    """The first plausible date in `text`."""
-    return next((m for m in find_thai_dates(text) if _plausible(m)), None)
+    """The first plausible date in `text`; failing that, one with a misread century.
+
+    A year printed in Thai digits whose first two digits are misread
+    (``๒๙๖๑`` for ``๒๕๖๑``: ๕ and ๙ look alike) is read as ``๒๕..``, the only
+    century a letter in this archive can have, and a lone digit between the
+    month and the year (``กุมภาพัน 7 2560``: ธ์ read as 7) is dropped; such a
+    date is a fuzzy match (lower confidence).
+    """
+    text = _STRAY_QUOTES_RE.sub("", text)  # specks read as quotes: ``๒๙” เมษายน``
+    found = next((m for m in find_thai_dates(text) if _plausible(m)), None)
+    if found is not None:
+        return found
+    repaired = _THAI_YEAR_RE.sub(lambda m: "๒๕" + m["tail"], _LONE_DIGIT_RE.sub(" ", text))
+    if repaired == text:
+        return None
+    again = next((m for m in find_thai_dates(repaired) if _plausible(m)), None)
+    return replace(again, fuzzy=True) if again else None
 
 
 def find_letter_date(
@@ -244,7 +276,7 @@ def find_letter_date(
     stop = subject_line if subject_line is not None else min(len(lines), 15)
     if number_line is not None and kind is Kind.memo:
         found = first_date(lines[number_line][number_end:])
-        if found:
+        if found and not found.short_year:
             return found.date, date_confidence(found), number_line
     start = number_line + 1 if number_line is not None else 0
     for rank, span in enumerate((range(start, stop), range(0, start))):
@@ -253,7 +285,7 @@ def find_letter_date(
             if i in receipts or (kind is not Kind.memo and "วันที่" in line):
                 continue
             found = first_date(line)
-            if found:
+            if found and not found.short_year:  # a letter prints its year in full
                 factor = 1.0 if rank == 0 and number_line is not None else 0.8
                 return found.date, round(date_confidence(found) * factor, 2), i
     return None, 0.0, None

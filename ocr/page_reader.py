@@ -9,7 +9,8 @@
    the stamp they came from.
 4. Every word that holds digits is read again by the project's digit model
    (`ocr.digit_model`) from the scan itself, because Tesseract's Thai model
-   cannot read ๔ ๖ ๗ ๘ ๙.
+   cannot read ๔ ๖ ๗ ๘ ๙; then every line holding digits is read again
+   whole (`ocr.digit_lines`), which cuts no glyph where word boxes do.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import numpy as np
 from PIL import Image
 
 from ocr.clean import clean_line
+from ocr.digit_lines import fix_digit_lines
 from ocr.digit_model import DIGITS, OTHER, Glyph, digit_model
 from ocr.layout import Zone, colour_mask, find_zones, paper_level
 from ocr.tesseract import Word, read_words
@@ -95,6 +97,7 @@ def read_page(image: Image.Image, dpi: int, languages: str = "tha") -> PageReadi
         body = _stack(body, strip, paper)
     words = _read_scaled(body, dpi, languages)
     fixes = _fix_digits(words, body)
+    fixes += fix_digit_lines(words, body, page_height)
     page_words = [w for w in words if w.box[1] < page_height]
     stamp_words = [w for w in words if w.box[1] >= page_height]
     lines = _lines(page_words)

@@ -1,0 +1,191 @@
+"""Read the digits of a whole text line again with the digit model.
+
+Tesseract's word boxes on Thai type are loose and, at 150–200 dpi, often one
+per letter: a crop cut from them clips glyphs, and a digit it read as a
+letter (``อป`` for ``๑๗``, ``ป`` for ``/``) never becomes a digit span. Here
+the model reads the line as one crop (the full width of its words, the
+height of its middle), so no glyph is cut; its runs of digits and separators
+are put back on the page's words by their x position:
+
+- a run replaces the words it covers when they are digits, separators or
+  OCR's stand-ins for them, or when it covers them whole and has two or more
+  digits (a word of letters under a run of digits was a misread number);
+- inside a word mixing letters and digits (``วันที่๖พฤษภาคม๒๕๒``) the word's
+  digit runs are replaced one for one when the counts agree.
+
+A run is used only when every glyph in it is read with at least
+`MIN_RUN_CONFIDENCE`; otherwise the word-level reading stays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ocr.digit_model import DIGITS, OTHER, Glyph, digit_model
+from ocr.glyphs import WORK_HEIGHT
+from ocr.tesseract import Word
+
+#: Every glyph of a run must be read at least this surely.
+MIN_RUN_CONFIDENCE = 0.8
+#: The confidence a word rebuilt from a line run counts with.
+RUN_WORD_CONFIDENCE = 95.0
+#: Margin above and below the line's middle, as a share of its height.
+PAD = 0.15
+_SEPARATORS = frozenset("/.:-,ว")
+#: Marks at a word's ends that a run (which starts and ends on a digit) leaves out.
+_KEPT = "/.:-,()"
+_STAND_INS = frozenset("0123456789๐๑๒๓๔๕๖๗๘๙/.:-,วฒซๆ")
+
+
+@dataclass(frozen=True)
+class Run:
+    """Digits (with separators) the model read in a line, at page x positions."""
+
+    text: str
+    x0: float
+    x1: float
+    confidence: float
+
+    @property
+    def digits(self) -> int:
+        return sum(ch in DIGITS for ch in self.text)
+
+
+def line_runs(glyphs: list[Glyph], x_origin: float, scale: float) -> list[Run]:
+    """Maximal runs of non-"other" glyphs that start and end on a digit."""
+    runs: list[Run] = []
+    current: list[Glyph] = []
+
+    def close() -> None:
+        while current and current[-1].label not in DIGITS:
+            current.pop()
+        while current and current[0].label not in DIGITS:
+            current.pop(0)
+        if current:
+            height = float(np.median([g.cluster.height for g in current]))
+            parts = [current[0].label]
+            for before, glyph in zip(current, current[1:]):
+                if glyph.cluster.x0 - before.cluster.x1 > 0.6 * height:
+                    parts.append(" ")
+                parts.append(glyph.label)
+            runs.append(Run("".join(parts), x_origin + current[0].cluster.x0 * scale,
+                            x_origin + current[-1].cluster.x1 * scale,
+                            min(g.confidence for g in current)))
+        current.clear()
+
+    for glyph in glyphs:
+        if glyph.label == OTHER:
+            close()
+        else:
+            current.append(glyph)
+    close()
+    return runs
+
+
+def _line_crop(gray: np.ndarray, words: list[Word]) -> tuple[np.ndarray, int] | None:
+    """The line's crop and its left edge: the words' full width, and the
+    median of their tops and bottoms with a margin (a union of Tesseract's
+    boxes reaches into the lines above and below)."""
+    top = int(np.median([w.box[1] for w in words]))
+    bottom = int(np.median([w.box[3] for w in words]))
+    if bottom - top < 4:
+        return None
+    pad = max(2, round((bottom - top) * PAD))
+    x0 = max(0, min(w.box[0] for w in words) - pad)
+    x1 = max(w.box[2] for w in words) + pad
+    crop = gray[max(0, top - pad):bottom + pad, x0:x1]
+    return (crop, x0) if crop.size else None
+
+
+def _covered(word: Word, run: Run) -> float:
+    """Share of the word's width inside the run."""
+    width = max(1, word.box[2] - word.box[0])
+    return max(0.0, min(word.box[2], run.x1) - max(word.box[0], run.x0)) / width
+
+
+def _replace_inside(text: str, runs: list[Run]) -> str | None:
+    """A mixed word with its digit runs replaced one for one, or None."""
+    from ocr.page_reader import DIGITISH
+
+    spans = [m.span() for m in DIGITISH.finditer(text)]
+    if not spans or len(spans) != len(runs):
+        return None
+    out, last = [], 0
+    for (start, end), run in zip(spans, runs):
+        out += [text[last:start], run.text.replace(" ", "")]
+        last = end
+    return "".join(out + [text[last:]])
+
+
+def fix_line(words: list[Word], gray: np.ndarray) -> tuple[list[Word], int]:
+    """One line's words with the model's line-level digit runs put in."""
+    cut = _line_crop(gray, words)
+    if cut is None:
+        return words, 0
+    crop, x0 = cut
+    runs = [r for r in line_runs(digit_model().read(crop), x0, crop.shape[0] / WORK_HEIGHT)
+            if r.confidence >= MIN_RUN_CONFIDENCE]
+    out = list(words)
+    fixes = 0
+    for run in runs:
+        touched = [i for i, w in enumerate(out) if _covered(w, run) > 0.5]
+        if not touched:
+            continue
+        texts = [out[i].text for i in touched]
+        joined = "".join(texts)
+        span = max(out[i].box[2] for i in touched) - min(out[i].box[0] for i in touched)
+        whole = run.x1 - run.x0 >= 0.75 * span  # a run over part of a word says nothing of the rest
+        kept = run.digits >= sum(ch.isdigit() for ch in joined) - 1 and (
+            "/" in run.text or "/" not in joined)  # a run that lost digits or the slash is worse
+        stand_in = all(set(t) <= _STAND_INS for t in texts)
+        misread = run.digits >= 2 and all(_covered(out[i], run) > 0.85 for i in touched)
+        if whole and kept and (stand_in or misread):
+            lead = joined[:len(joined) - len(joined.lstrip(_KEPT))] if stand_in else ""
+            trail = joined[len(joined.rstrip(_KEPT)):] if stand_in else ""
+            new = lead + run.text + trail  # ``2.`` of an item, ``(1)``: the run has no ends
+            if new == joined:
+                continue
+            box = (min(out[i].box[0] for i in touched), min(out[i].box[1] for i in touched),
+                   max(out[i].box[2] for i in touched), max(out[i].box[3] for i in touched))
+            first = out[touched[0]]
+            out[touched[0]] = Word(new, RUN_WORD_CONFIDENCE, box, first.line)
+            for i in touched[1:]:
+                out[i] = Word("", 0.0, out[i].box, out[i].line)
+            fixes += 1
+    for i, word in enumerate(out):
+        inside = [r for r in runs if r.x0 >= word.box[0] - 2 and r.x1 <= word.box[2] + 2]
+        if word.text and inside and not set(word.text) <= _STAND_INS:
+            fixed = _replace_inside(word.text, inside)
+            if fixed and fixed != word.text:
+                out[i] = Word(fixed, word.confidence, word.box, word.line)
+                fixes += 1
+    return [w for w in out if w.text], fixes
+
+
+def fix_digit_lines(words: list[Word], gray: np.ndarray, bottom: int) -> int:
+    """Re-read, in place, every line above `bottom` that holds a digit or a stand-in."""
+    lines: dict[tuple[int, int, int], list[int]] = {}
+    for i, word in enumerate(words):
+        if word.box[1] < bottom:
+            lines.setdefault(word.line, []).append(i)
+    fixes = 0
+    replaced: dict[int, list[Word]] = {}
+    for key, indexes in lines.items():
+        line = [words[i] for i in indexes]
+        if not any(ch in _STAND_INS - _SEPARATORS or ch.isdigit() for w in line for ch in w.text):
+            continue
+        new, n = fix_line(line, gray)
+        if n:
+            replaced[indexes[0]] = new
+            for i in indexes[1:]:
+                replaced.setdefault(i, [])
+            fixes += n
+    if not replaced:
+        return 0
+    out: list[Word] = []
+    for i, word in enumerate(words):
+        out.extend(replaced.get(i, [word]))
+    words[:] = out
+    return fixes
