@@ -124,6 +124,7 @@ class OpenSearchBackend:
             # search and facet count visit one term dictionary instead of dozens.
             self.client.indices.forcemerge(index=name, max_num_segments=1,
                                            request_timeout=MERGE_TIMEOUT)
+            self.client.indices.refresh(index=name)  # searchers move to the merged segment
             old = list(self.client.indices.get_alias(name=self.alias, ignore_unavailable=True))
             actions: list[dict[str, Any]] = [{"remove": {"index": o, "alias": self.alias}}
                                              for o in old]
