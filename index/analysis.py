@@ -36,7 +36,7 @@ LATIN_OR_DIGIT_RUN = re.compile(r"[a-z0-9]+(?:[.][a-z0-9]+)*")
 # after a sub-unit's dot, ว (or the 2 Tesseract makes of it) with a space after.
 _DIGIT = "[0-9๐-๙]"
 _NUMBER_IN_TEXT = re.compile(
-    rf"(?<![0-9๐-๙])({_DIGIT}(?:{_DIGIT}|[ฒส](?=[๐-๙]))*(?:\.\s?{_DIGIT}+)*)"
+    rf"(?<![0-9๐-๙])({_DIGIT}(?:{_DIGIT}|[ฒส](?=[๐-๙/]))*(?:\.\s?{_DIGIT}+)*)"
     rf"\s?/\s?(?:ว[ุู]?\s?|2\s)?({_DIGIT}(?:{_DIGIT}|[ฒส](?=[๐-๙]))*)(?![0-9๐-๙])")
 _SPACE = re.compile(r"\s+")
 _THAI_DIGIT = re.compile("[๐-๙]")

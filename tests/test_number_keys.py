@@ -22,6 +22,7 @@ def test_keys_come_finest_first():
     ("ที่ ๕๕/๒๕๒๐๕", "44/2564"),  # ๔ → ๕, ๖ → ๒๐
     ("ที่ ๓ฒ๕/๒๕๕๒", "379/2556"),  # ๗ → ฒ, ๙ → ๕, ๖ → ๒
     ("ที่ AS ๐๕๐ส๕/๓๕๓", "04098/793"),  # ๙ → ส, ๘ → ๕, ๗ → ๓
+    ("ที่ AS ๐๒๕ฒ/๑ส๑๐", "0247/1910"),  # a letter for a digit just before the slash
 ])
 def test_a_misread_thai_number_shares_a_folded_key_with_the_printed_one(read, printed):
     unit, running = printed.split("/")
