@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,8 @@ from haystack import Document
 from PIL import Image
 from review_support import NUMBER, add_pdf_letter
 from sqlalchemy import select
-from web_support import PASSWORD, Corpus, add_corpus, add_record, csrf_of, open_archive
+from web_support import archive, client, corpus, sign_in  # noqa: F401  (fixtures)
+from web_support import Corpus, add_record, csrf_of
 
 from ingest.archive import Archive
 from ingest.field_sources import fold, locate_fields
@@ -24,38 +24,10 @@ from schemas.letter import LetterMetadata
 from schemas.tables import AuditEvent, Record
 from store.records import confirm_fields, edit_record
 from store.review_queue import low_fields
-from web.app import create_app
 from web.crops import CROP_DPI, PAD, crop_for
 
 HIGH = {name: 0.95 for name in ("kind", "number", "date", "subject", "to", "from_org",
                                 "secrecy", "urgency")}
-
-
-@pytest.fixture
-def archive(tmp_path: Path) -> Iterator[Archive]:
-    """A fresh archive with the test users (reader, clerk, officer ≤ ลับมาก, admin)."""
-    opened = open_archive(tmp_path / "home")
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def corpus(archive: Archive) -> Corpus:
-    """Three letters: public (date read at 0.42), memo (nothing read), ลับมาก (nothing read)."""
-    return add_corpus(archive)
-
-
-@pytest.fixture
-def client(archive: Archive) -> Iterator[TestClient]:
-    """A client of a fresh app; nobody signed in."""
-    with TestClient(create_app(archive), follow_redirects=False) as test_client:
-        yield test_client
-
-
-def sign_in(client: TestClient, username: str) -> None:
-    """Sign `username` in."""
-    response = client.post("/login", data={"username": username, "password": PASSWORD})
-    assert response.status_code == 303, response.text
 
 
 def _record(archive: Archive, record_id: int) -> Record:

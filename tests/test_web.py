@@ -5,8 +5,6 @@ from __future__ import annotations
 import io
 import re
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -18,43 +16,15 @@ from web_support import (
     SECRET_SENDER,
     SECRET_SUBJECT,
     Corpus,
-    add_corpus,
     add_record,
     csrf_of,
-    open_archive,
 )
+from web_support import archive, client, corpus, sign_in  # noqa: F401  (fixtures)
 
 from ingest.archive import Archive
 from schemas.enums import RecordStatus, Secrecy
 from schemas.tables import Record, StoredFile
 from web.app import create_app
-
-
-@pytest.fixture
-def archive(tmp_path: Path) -> Iterator[Archive]:
-    """A fresh archive with the test users."""
-    opened = open_archive(tmp_path / "home")
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def corpus(archive: Archive) -> Corpus:
-    """The three letters (one ลับมาก), indexed."""
-    return add_corpus(archive)
-
-
-@pytest.fixture
-def client(archive: Archive) -> Iterator[TestClient]:
-    """A client of a fresh app; nobody signed in."""
-    with TestClient(create_app(archive), follow_redirects=False) as test_client:
-        yield test_client
-
-
-def sign_in(client: TestClient, username: str) -> None:
-    """Sign `username` in (the cookie stays on the client)."""
-    response = client.post("/login", data={"username": username, "password": PASSWORD})
-    assert response.status_code == 303, response.text
 
 
 def upload(client: TestClient, files: list[tuple[str, bytes]]) -> dict:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
 
 from index.sync import sync_pending
 from ingest.archive import Archive
@@ -119,3 +123,36 @@ def csrf_of(html: str) -> str:
         re.search(r'data-csrf="([^"]+)"', html)
     assert found, "page carries no CSRF token"
     return found.group(1)
+
+
+# Fixtures a web test module takes by importing them:
+#     from web_support import archive, client, corpus, sign_in  # noqa: F401
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Iterator[Archive]:
+    """A fresh archive with the test users (reader, clerk, officer ≤ ลับมาก, admin)."""
+    opened = open_archive(tmp_path / "home")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def corpus(archive: Archive) -> Corpus:
+    """The three letters of `add_corpus` (one ลับมาก), indexed."""
+    return add_corpus(archive)
+
+
+@pytest.fixture
+def client(archive: Archive) -> Iterator[TestClient]:
+    """A client of a fresh app over `archive`; nobody signed in."""
+    from web.app import create_app
+
+    with TestClient(create_app(archive), follow_redirects=False) as test_client:
+        yield test_client
+
+
+def sign_in(client: TestClient, username: str) -> None:
+    """Sign `username` in through the form (the cookie stays on the client)."""
+    response = client.post("/login", data={"username": username, "password": PASSWORD})
+    assert response.status_code == 303, response.text
