@@ -17,7 +17,6 @@ records and rank them alike:
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from index.analysis import grams, words
@@ -208,20 +207,9 @@ class Compiler:
         if len(gram_tokens) < 2:
             return [term("grams", g) for g in gram_tokens]
         out = []
-        if tolerant.doc_freq(gram_tokens) <= tolerant.common:
+        if tolerant.rare(gram_tokens):
             out.append(phrase("grams", gram_tokens, 0.8))
-        n = len(gram_tokens)
-        if n < 4:
-            return out
-        for k in range(-1, n):
-            left, right = gram_tokens[: max(k, 0)], gram_tokens[k + 2:]
-            if len(left) + len(right) < max(3, math.ceil(0.6 * n)):
-                continue
-            sides = [side for side in (left, right) if side]
-            if any(len(side) == 1 for side in sides) and len(sides) == 2:
-                sides = [max(sides, key=len)]
-            if any(tolerant.doc_freq(side) > tolerant.common for side in sides):
-                continue
+        for sides in tolerant.slip_splits(gram_tokens):
             out.append({"bool": {"must": [phrase("grams", side) for side in sides],
                                  "boost": SLIP_BOOST}})
         return out

@@ -216,21 +216,10 @@ class Compiler:
         if len(gram_tokens) < 2:
             return [Query.term_query(self.schema, "grams", g) for g in gram_tokens]
         out = []
-        if tolerant.doc_freq(gram_tokens) <= tolerant.common:
+        if tolerant.rare(gram_tokens):
             out.append(Query.boost_query(Query.phrase_query(self.schema, "grams", gram_tokens),
                                          0.8))
-        n = len(gram_tokens)
-        if n < 4:
-            return out
-        for k in range(-1, n):
-            left, right = gram_tokens[: max(k, 0)], gram_tokens[k + 2:]
-            if len(left) + len(right) < max(3, math.ceil(0.6 * n)):
-                continue
-            sides = [side for side in (left, right) if side]
-            if any(len(side) == 1 for side in sides) and len(sides) == 2:
-                sides = [max(sides, key=len)]
-            if any(tolerant.doc_freq(side) > tolerant.common for side in sides):
-                continue
+        for sides in tolerant.slip_splits(gram_tokens):
             must = [(Occur.Must, self._token_phrase("grams", side)) for side in sides]
             out.append(Query.boost_query(Query.boolean_query(must), SLIP_BOOST))
         return out
@@ -243,6 +232,29 @@ class Tolerance:
     corrections: dict[str, str]
     doc_freq: Callable[[list[str]], int]
     common: int
+
+    def rare(self, stretch: list[str]) -> bool:
+        """Whether a stretch of bigrams is rare enough to search (see `_gram_queries`)."""
+        return self.doc_freq(stretch) <= self.common
+
+    def slip_splits(self, gram_tokens: list[str]) -> list[list[list[str]]]:
+        """For each place one slip could be, the stretches either side that must
+        still stand in a row (a lone bigram beside a longer stretch is dropped;
+        splits leaving too little, or a common stretch, are skipped)."""
+        n = len(gram_tokens)
+        if n < 4:
+            return []
+        out = []
+        for k in range(-1, n):
+            left, right = gram_tokens[: max(k, 0)], gram_tokens[k + 2:]
+            if len(left) + len(right) < max(3, math.ceil(0.6 * n)):
+                continue
+            sides = [side for side in (left, right) if side]
+            if any(len(side) == 1 for side in sides) and len(sides) == 2:
+                sides = [max(sides, key=len)]
+            if all(self.rare(side) for side in sides):
+                out.append(sides)
+        return out
 
 
 def _regex_prefix(token: str) -> str:
