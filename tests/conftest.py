@@ -124,3 +124,26 @@ def add_record(archive: Archive, *, subject: str, text: str = "", number: str | 
         record_id = record.id
     sync_pending(archive.db, archive.backend)
     return record_id
+
+
+SECRET_SUBJECT = "แผนย้ายคลังอาวุธลับเฉพาะกิจ"
+SECRET_SENDER = "สพป.ลับ"
+
+
+def add_four_letters(archive: Archive) -> dict[str, int]:
+    """The index tests' letters: a building request, a circular citing it, a memo,
+    and a ลับมาก letter whose text holds the others' words; name → record id."""
+    return {
+        "building": add_record(archive, subject="การขอใช้ที่ราชพัสดุเพื่อก่อสร้างอาคารเรียน",
+                               number="ศธ 04049/508", date=dt.date(2016, 8, 2),
+                               from_org="สพป.น่าน เขต 2"),
+        "help": add_record(archive, subject="ขอความอนุเคราะห์ส่งบุคลากรเข้าร่วมอบรม",
+                           number="ศธ 04176/ว3392", date=dt.date(2020, 1, 15),
+                           from_org="สพป.แพร่ เขต 1", text="อ้างถึง หนังสือ ศธ 04049/508"),
+        "meeting": add_record(archive, subject="ประชุมผู้บริหารสถานศึกษา ประจำปี ๒๕๖๓",
+                              number="ศธ 04176/123", date=dt.date(2020, 6, 1),
+                              from_org="สพป.แพร่ เขต 1", kind="memo"),
+        "secret": add_record(archive, subject=SECRET_SUBJECT, number="ศธ 04049/ว999",
+                             secrecy=Secrecy.secret, date=dt.date(2020, 3, 3),
+                             from_org=SECRET_SENDER, text="ประชุม อาคารเรียน"),
+    }

@@ -20,7 +20,7 @@ import datetime as dt
 import pytest
 
 from cli.samples_records import add_sample_records, sample_records
-from conftest import add_record
+from conftest import SECRET_SENDER, SECRET_SUBJECT, add_four_letters, add_record
 from index.backend import SearchBackend, SearchRequest, SuggestRequest
 from index.opensearch_backend import OpenSearchBackend
 from index.service import search
@@ -31,8 +31,6 @@ from schemas.enums import RecordStatus, Secrecy
 from schemas.settings import Settings
 from schemas.tables import Record
 
-SECRET_SUBJECT = "แผนย้ายคลังอาวุธลับเฉพาะกิจ"
-SECRET_SENDER = "สพป.ลับ"
 BACKENDS = ["embedded", pytest.param("opensearch", marks=pytest.mark.opensearch)]
 QUERIES = ["ประชุม", "อาคารเรียน", "อนุเคราะห์", "ราชพสดุ", "ลูกเสือ", "ยาเสพติด สถานศึกษา",
            '"ผู้บริหารสถานศึกษา"', "ครู OR นักเรียน", "สพป -ประชุม", "เรื่อง:ประชุม",
@@ -44,22 +42,9 @@ QUERIES = ["ประชุม", "อาคารเรียน", "อนุเ
 def store(tmp_path_factory) -> Archive:
     """One SQLite store with the named letters and 80 synthetic ones (fixed seed)."""
     archive = Archive.open(Settings(home=tmp_path_factory.mktemp("conformance") / "home"))
-    ids = {
-        "building": add_record(archive, subject="การขอใช้ที่ราชพัสดุเพื่อก่อสร้างอาคารเรียน",
-                               number="ศธ 04049/508", date=dt.date(2016, 8, 2),
-                               from_org="สพป.น่าน เขต 2"),
-        "help": add_record(archive, subject="ขอความอนุเคราะห์ส่งบุคลากรเข้าร่วมอบรม",
-                           number="ศธ 04176/ว3392", date=dt.date(2020, 1, 15),
-                           from_org="สพป.แพร่ เขต 1", text="อ้างถึง หนังสือ ศธ 04049/508"),
-        "meeting": add_record(archive, subject="ประชุมผู้บริหารสถานศึกษา ประจำปี ๒๕๖๓",
-                              number="ศธ 04176/123", date=dt.date(2020, 6, 1),
-                              from_org="สพป.แพร่ เขต 1", kind="memo"),
-        "secret": add_record(archive, subject=SECRET_SUBJECT, number="ศธ 04049/ว999",
-                             secrecy=Secrecy.secret, date=dt.date(2020, 3, 3),
-                             from_org=SECRET_SENDER, text="ประชุม อาคารเรียน"),
-        "unread": add_record(archive, subject="หนังสือที่ยังไม่ได้อ่าน แผนงานโครงการ",
-                             name="ลับมาก-แผนงาน.pdf", date=dt.date(2021, 2, 2)),
-    }
+    ids = add_four_letters(archive)
+    ids["unread"] = add_record(archive, subject="หนังสือที่ยังไม่ได้อ่าน แผนงานโครงการ",
+                               name="ลับมาก-แผนงาน.pdf", date=dt.date(2021, 2, 2))
     with archive.db.session() as session:
         session.get(Record, ids["unread"]).status = RecordStatus.pending
         add_sample_records(session, list(sample_records(80, seed=5)))
