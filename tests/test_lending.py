@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from lending_support import ASCII_FILE, EMPTY_FILE, THAI_FILE, Desk, set_up_desk
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from web_support import open_archive
+from web_support import archive  # noqa: F401  (fixture)
 
 from ingest.archive import Archive
 from retention.desk import cli_loans, dashboard, reminders_for
@@ -42,14 +40,6 @@ from schemas.tables import AuditEvent, Loan, PaperFile
 from store.users import find_user
 
 MONDAY = dt.date(2025, 3, 3)
-
-
-@pytest.fixture
-def archive(tmp_path: Path) -> Iterator[Archive]:
-    """A fresh archive with the web test users."""
-    opened = open_archive(tmp_path / "home")
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

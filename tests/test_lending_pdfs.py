@@ -5,15 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import numpy as np
 import pdfplumber
 import pytest
 import zxingcpp
 from lending_support import ASCII_FILE, EMPTY_FILE, THAI_FILE, Desk, set_up_desk
-from web_support import open_archive
+from web_support import archive  # noqa: F401  (fixture)
 
 from ingest.archive import Archive
 from retention.cards import borrowing_card_pdf
@@ -30,14 +28,6 @@ from schemas.tables import Unit
 
 OFFICE = "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาทดสอบ"
 LENT, DUE, LATER = dt.date(2025, 2, 3), dt.date(2025, 2, 10), dt.date(2025, 3, 10)
-
-
-@pytest.fixture
-def archive(tmp_path: Path) -> Iterator[Archive]:
-    """A fresh archive with the web test users."""
-    opened = open_archive(tmp_path / "home")
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from lending_support import ASCII_FILE, FILE_TITLE, THAI_FILE, Desk, set_up_desk
 from sqlalchemy import select
 from web_support import PASSWORD, SECRET_SUBJECT, csrf_of, open_archive
+from web_support import client  # noqa: F401  (fixture)
 
 from ingest.archive import Archive
 from retention.loans import lend
@@ -20,7 +21,6 @@ from schemas.clock import frozen_today
 from schemas.enums import LoanStatus, Role, Secrecy
 from schemas.tables import AuditEvent, Loan
 from store.users import add_user
-from web.app import create_app
 from web.pages_lending import parse_due
 
 TODAY = "2025-03-03"
@@ -42,13 +42,6 @@ def archive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Archive
 def desk(archive: Archive) -> Desk:
     """Heads, files and letters in place."""
     return set_up_desk(archive)
-
-
-@pytest.fixture
-def client(archive: Archive) -> Iterator[TestClient]:
-    """A client of a fresh app; nobody signed in."""
-    with TestClient(create_app(archive), follow_redirects=False) as test_client:
-        yield test_client
 
 
 def sign_in(client: TestClient, username: str) -> str:
