@@ -12,14 +12,13 @@ import pytest
 from fastapi.testclient import TestClient
 from retention_support import generate, skeleton
 from sqlalchemy import select
-from web_support import PASSWORD, add_record, csrf_of, open_archive
+from web_support import PASSWORD, add_record, csrf_of, open_archive, signed_in_client
 
 from ingest.archive import Archive
 from retention.schedule import set_class
 from schemas.enums import RecordStatus, Role, Secrecy
 from schemas.tables import Record, RecordRetention
 from store.users import add_user
-from web.app import create_app
 
 TOP_SECRET_SUBJECT = "แผนลับที่สุดย้ายกำลังพลชายแดน"
 YEAR = 2567
@@ -42,14 +41,6 @@ def archive(tmp_path: Path) -> Iterator[Archive]:
     opened.close()
 
 
-def client_for(archive: Archive, username: str) -> TestClient:
-    """A signed-in client (cookie kept)."""
-    client = TestClient(create_app(archive), follow_redirects=False)
-    response = client.post("/login", data={"username": username, "password": PASSWORD})
-    assert response.status_code == 303
-    return client
-
-
 def post(client: TestClient, url: str, data: dict, page: str) -> None:
     """POST a form with the CSRF token of `page`; expect the redirect back."""
     token = csrf_of(client.get(page).text)
@@ -59,7 +50,7 @@ def post(client: TestClient, url: str, data: dict, page: str) -> None:
 
 def test_readers_and_clerks_are_kept_out(archive: Archive):
     for username in ("reader", "clerk"):
-        client = client_for(archive, username)
+        client = signed_in_client(archive, username)
         assert client.get("/retention").status_code == 403
         assert client.get("/retention/reviews/2567/list.pdf").status_code == 403
         assert "การเก็บรักษาและทำลาย" not in client.get("/").text
@@ -68,7 +59,7 @@ def test_readers_and_clerks_are_kept_out(archive: Archive):
 def test_review_walks_through_each_role_and_secret_rows_never_leak(archive: Archive,
                                                                    monkeypatch):
     monkeypatch.setenv("SARABAN_TODAY", "2025-01-02")
-    officer, admin = client_for(archive, "officer"), client_for(archive, "admin")
+    officer, admin = signed_in_client(archive, "officer"), signed_in_client(archive, "admin")
     assert TOP_SECRET_SUBJECT not in officer.get("/retention").text
     due_officer = officer.get("/retention").text
     due_admin = admin.get("/retention").text
@@ -93,8 +84,8 @@ def test_review_walks_through_each_role_and_secret_rows_never_leak(archive: Arch
     committee.update(name2="นางมาลี", level2="ชำนาญงาน", username2="m2")
     post(officer, f"/retention/reviews/{YEAR}/committee", committee, f"/retention/reviews/{YEAR}")
 
-    head = client_for(archive, "head")
-    member = client_for(archive, "m1")
+    head = signed_in_client(archive, "head")
+    member = signed_in_client(archive, "m1")
     assert "decide-form" not in officer.get(f"/retention/reviews/{YEAR}").text
     assert "decide-form" not in head.get(f"/retention/reviews/{YEAR}").text
     page = member.get(f"/retention/reviews/{YEAR}").text
@@ -153,14 +144,14 @@ def test_review_walks_through_each_role_and_secret_rows_never_leak(archive: Arch
 
 
 def test_schedule_change_shows_what_moved_and_holds_are_audited(archive: Archive):
-    admin = client_for(archive, "admin")
+    admin = signed_in_client(archive, "admin")
     token = csrf_of(admin.get("/retention/schedule").text)
     page = admin.post("/retention/schedule/routine",
                       data={"csrf": token, "years": "3", "clock_start": "document_date",
                             "reason": "มติคณะกรรมการ"})
     assert page.status_code == 200 and 'id="changes"' in page.text
     assert "เก็บถึง พ.ศ." in page.text and "→" in page.text
-    officer = client_for(archive, "officer")
+    officer = signed_in_client(archive, "officer")
     token = csrf_of(officer.get("/retention/schedule").text)
     refused = officer.post("/retention/schedule/routine",
                            data={"csrf": token, "years": "2", "reason": "x"})

@@ -6,9 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 from web_support import (
-    PASSWORD,
     PUBLIC_SUBJECT,
     REPLY_SUBJECT,
     SECRET_REPLY_SUBJECT,
@@ -16,10 +14,10 @@ from web_support import (
     add_corpus,
     add_thread,
     open_archive,
+    signed_in_client,
 )
 
 from ingest.archive import Archive
-from web.app import create_app
 
 
 @pytest.fixture(scope="module")
@@ -33,16 +31,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Archive, di
     archive.close()
 
 
-def _client(archive: Archive, username: str) -> TestClient:
-    client = TestClient(create_app(archive), follow_redirects=False)
-    response = client.post("/login", data={"username": username, "password": PASSWORD})
-    assert response.status_code == 303
-    return client
-
-
 def test_search_page_has_the_query_help_in_thai_and_english(site):
     archive, _ = site
-    html = _client(archive, "reader").get("/").text
+    html = signed_in_client(archive, "reader").get("/").text
     assert "วิธีพิมพ์คำค้น" in html and "query language" in html
     for example in ("2561..2563", "ม.ค. 2565", "เรื่อง:ประชุม", "จาก:", "ถึง:", "ประกาศ*"):
         assert example in html
@@ -50,44 +41,44 @@ def test_search_page_has_the_query_help_in_thai_and_english(site):
 
 def test_did_you_mean_link(site):
     archive, _ = site
-    html = _client(archive, "reader").get("/", params={"q": "อนุเคราะห"}).text
+    html = signed_in_client(archive, "reader").get("/", params={"q": "อนุเคราะห"}).text
     assert 'id="did-you-mean"' not in html or "อนุเคราะห์" in html
-    html = _client(archive, "reader").get("/", params={"q": "สถานทื่"}).text
+    html = signed_in_client(archive, "reader").get("/", params={"q": "สถานทื่"}).text
     assert 'id="did-you-mean"' in html and "สถานที่" in html
 
 
 def test_new_facets_are_listed(site):
     archive, _ = site
-    html = _client(archive, "reader").get("/").text
+    html = signed_in_client(archive, "reader").get("/").text
     for title in ("เดือน", "ถึง (กลุ่มผู้รับ)", "สิ่งที่ส่งมาด้วย", "ทะเบียน"):
         assert title in html
 
 
 def test_suggest_api_within_clearance(site):
     archive, _ = site
-    reader = _client(archive, "reader").get("/api/suggest", params={"q": "รายงาน"}).json()
+    reader = signed_in_client(archive, "reader").get("/api/suggest", params={"q": "รายงาน"}).json()
     assert SECRET_REPLY_SUBJECT not in str(reader)
-    officer = _client(archive, "officer").get("/api/suggest", params={"q": "รายงาน"}).json()
+    officer = signed_in_client(archive, "officer").get("/api/suggest", params={"q": "รายงาน"}).json()
     assert SECRET_REPLY_SUBJECT in [s["text"] for s in officer["suggestions"]]
-    senders = _client(archive, "reader").get("/api/suggest", params={"q": "กอง"}).json()
+    senders = signed_in_client(archive, "reader").get("/api/suggest", params={"q": "กอง"}).json()
     assert SECRET_SENDER not in str(senders)
 
 
 def test_record_page_shows_thread_both_ways(site):
     archive, ids = site
-    reader = _client(archive, "reader")
+    reader = signed_in_client(archive, "reader")
     public = reader.get(f"/records/{ids['public']}").text
     assert "หนังสือที่อ้างถึงฉบับนี้" in public and REPLY_SUBJECT in public
     assert SECRET_REPLY_SUBJECT not in public
     reply = reader.get(f"/records/{ids['reply']}").text
     assert f'href="/records/{ids["public"]}"' in reply and PUBLIC_SUBJECT in reply
-    officer = _client(archive, "officer").get(f"/records/{ids['public']}").text
+    officer = signed_in_client(archive, "officer").get(f"/records/{ids['public']}").text
     assert SECRET_REPLY_SUBJECT in officer
 
 
 def test_thread_api_within_clearance(site):
     archive, ids = site
-    body = _client(archive, "reader").get(f"/api/records/{ids['public']}/thread").json()
+    body = signed_in_client(archive, "reader").get(f"/api/records/{ids['public']}/thread").json()
     assert [hit["record_id"] for hit in body["cited_by"]] == [ids["reply"]]
-    hidden = _client(archive, "reader").get(f"/api/records/{ids['secret_reply']}/thread")
+    hidden = signed_in_client(archive, "reader").get(f"/api/records/{ids['secret_reply']}/thread")
     assert hidden.status_code == 404

@@ -156,3 +156,12 @@ def sign_in(client: TestClient, username: str) -> None:
     """Sign `username` in through the form (the cookie stays on the client)."""
     response = client.post("/login", data={"username": username, "password": PASSWORD})
     assert response.status_code == 303, response.text
+
+
+def signed_in_client(archive: Archive, username: str) -> TestClient:
+    """A client of a fresh app over `archive`, signed in as `username` (cookie kept)."""
+    from web.app import create_app
+
+    client = TestClient(create_app(archive), follow_redirects=False)
+    sign_in(client, username)
+    return client
