@@ -29,7 +29,7 @@ def index_doc(record: Record) -> IndexDoc:
     loose = loose_numbers(searchable)
     parsed = parse_number(record.number) if record.number else None
     own = loose_number(parsed.unit, parsed.running) if parsed is not None else ""
-    own = own if own in loose else ""  # the number it was registered under, as its text has it
+    own = own if own in loose else ""  # its own number, printed in Thai digits in its text
     return IndexDoc(
         record_id=record.id,
         words=joined(tokens),

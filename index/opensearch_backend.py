@@ -119,12 +119,12 @@ class OpenSearchBackend:
             raise
         with unavailable_as_ours():
             self.client.indices.put_settings(index=name, body={"refresh_interval": None})
-            self.client.indices.refresh(index=name)
             # A rebuilt index is read far more than written: one segment makes every
-            # search and facet count visit one term dictionary instead of dozens.
+            # search and facet count visit one term dictionary instead of dozens. The
+            # merge flushes what is buffered first; one refresh then opens the result.
             self.client.indices.forcemerge(index=name, max_num_segments=1,
                                            request_timeout=MERGE_TIMEOUT)
-            self.client.indices.refresh(index=name)  # searchers move to the merged segment
+            self.client.indices.refresh(index=name)
             old = list(self.client.indices.get_alias(name=self.alias, ignore_unavailable=True))
             actions: list[dict[str, Any]] = [{"remove": {"index": o, "alias": self.alias}}
                                              for o in old]
