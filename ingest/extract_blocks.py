@@ -38,7 +38,7 @@ ADDRESSEE_TAIL = 24
 SIGNER_CEILING = 0.6
 # ``2. …``, ``2) …``, and ``2 …`` / ``๑แบบ…`` where OCR lost the dot.
 _ITEM_RE = re.compile(r"^\s*[0-9๐-๙]{1,2}(?:\s*[.)]\s*|\s*(?=[ก-ฮเ-ไ]))")
-_ITEM_SPLIT_RE = re.compile(r"(?:^|\s)[0-9๐-๙][.)]\s+")
+_ITEM_SPLIT_RE = re.compile(r"(?:^|\s)[0-9๐-๙]\s?[.)]\s+")  # ``๒. `` and OCR's ``๒ . ``
 _SIGNER_RE = re.compile(r"\(\s*([^()]{4,60}?)\s*(?:\)|\|?\s*$)")
 _TITLE_RE = re.compile(r"^(?:นาย|นาง|นางสาว|ว่าที่|ดร\.|ผศ\.|รศ\.|ศ\.|พล|พัน|ร้อย|จ่า|สิบ|พ\.)")
 _SIGNER_JUNK_RE = re.compile(r"[0-9,|;:]+")
@@ -217,6 +217,8 @@ def split_enclosures(block: Block | None) -> list[str]:
 
 # ``ว๓๖๗๓ลงวันที่``: the number glued to the date's label.
 _GLUED_DATE_RE = re.compile(r"(?<=[0-9๐-๙])(?=ลง\s?วัน)")
+# ``…กรมบัญชีกลางที่ศธ``: the sender, ที่ and the agency letters closed up into one word.
+_GLUED_AGENCY_RE = re.compile(r"(?:ที่|ที)(?P<code>[ก-ฮ]{2,3}\.?)$")
 
 
 def _read_reference(text: str) -> tuple[Reference, float] | None:
@@ -226,7 +228,11 @@ def _read_reference(text: str) -> tuple[Reference, float] | None:
     number, number_conf = None, 0.0
     if match:
         tokens = text[: match.start()].split()
-        agency, number_conf = read_agency(tokens[-1] if tokens else None, text)
+        token = tokens[-1] if tokens else None
+        glued = _GLUED_AGENCY_RE.search(token) if token else None
+        if glued and len(token) > glued.end() - glued.start():
+            token = glued["code"]
+        agency, number_conf = read_agency(token, text)
         if agency:
             thai = any("๐" <= ch <= "๙" for ch in match.group(0))
             number = LetterNumber(

@@ -42,6 +42,16 @@ _ADDRESS_WORDS = ("ถนน", "ถ.", "ซอย", "ซ.", "หมู่", "ม
 _BE_MIN, _BE_MAX = 2480, 2620
 _LONE_DIGIT_RE = re.compile(r"(?<=[\u0e01-\u0e4e])\s?[0-9๐-๙]\s(?=[0-9๐-๙]{4}(?![0-9๐-๙]))")
 _STRAY_QUOTES_RE = re.compile("[\"'`\u2018\u2019\u201c\u201d]")
+_PUNCTUATION = ".,:;-|"
+# Repairs tried only when no date reads as printed (the result counts as fuzzy):
+# specks read as punctuation (``ธันวาคม , ๒๕๕๒``, ``กันยายน: 2560``), a lone letter
+# between day and month (``11 ก กันยายน``), a third digit stuck to the day
+# (``๒๖๒ เมษายน``, ``๓๐๐ เมษายน``: the day is its first two), a speck read as a digit
+# stuck to the year (``กุมภาพันธ์ 6๒๕๕๕``).
+_STRAY_PUNCT_RE = re.compile(r"\s*[,:;|]+\s*")
+_LONE_LETTER_RE = re.compile(r"(?<=[0-9๐-๙])\s+[ก-ฮ]\s+(?=[ก-ฮเแโใไ])")
+_GLUED_YEAR_RE = re.compile(r"(?<=[\u0e01-\u0e4e.\s])[0-9๐-๙](?=[๒2][๕5][0-9๐-๙]{2}(?![0-9๐-๙]))")
+_LONG_DAY_RE = re.compile(r"(?<![0-9๐-๙])([0-9๐-๙]{2})[0-9๐-๙](?=\s*[ก-ฮเแโใไ])")
 # A four-digit Thai-digit year not starting ๒๕ (after a month name or พ.ศ.).
 _THAI_YEAR_RE = re.compile(r"(?<=[\u0e01-\u0e4e.\s])(?!๒๕)[๐-๙]{2}(?P<tail>[๐-๙]{2})(?![๐-๙])")
 
@@ -123,7 +133,7 @@ def read_agency(token: str | None, org_hint: str | None) -> tuple[str | None, fl
 
 def _label_and_agency(prefix: str) -> tuple[bool, str | None]:
     """Split what precedes the number into (label read cleanly, agency token)."""
-    tokens = prefix.split()
+    tokens = [t for t in prefix.split() if t.strip(_PUNCTUATION)]  # ``ศธ .๐๔๒๕๖``: a speck
     if not tokens:
         return False, None
     label_ok = skeleton(strip_leading_junk(tokens[0])) == "ท" and thai_count(tokens[0]) == len(
@@ -170,13 +180,25 @@ def read_number(line: str, kind: Kind | None, org_hint: str | None) -> NumberRea
         agency, conf = read_agency(token, org_hint)
         if agency is None:
             return NumberReading(None, parts["circular"], 0.0, match.end())
-        number = LetterNumber(agency=agency, **parts)
         conf = conf * (0.95 if label_ok else 0.85)
         if not _plausible_unit(parts["unit"]):
+            parts["unit"] = _ministry_unit(agency, parts["unit"])
             conf = min(conf, ODD_UNIT_CEILING)
+        number = LetterNumber(agency=agency, **parts)
     if thai:
         conf = min(conf, MIXED_DIGIT_CEILING if mixed else THAI_DIGIT_CEILING)
     return NumberReading(number.canonical, number.circular, round(conf, 2), match.end())
+
+
+def _ministry_unit(agency: str, unit: str) -> str:
+    """A ministry's unit code with its leading 0 put back when OCR read it as another
+    digit (``ศธ 24090`` for ``ศธ 04090``: ๐ taken for ๒ or ๖). Ministries number
+    their units from 0; a province's local offices do not (``ชม 52101``), so
+    only ministry codes are mended, and the caller keeps the confidence low."""
+    main, dot, rest = unit.partition(".")
+    if agency in MINISTRY_CODES and 4 <= len(main) <= 5 and main[0] != "0":
+        return "0" + main[1:] + dot + rest
+    return unit
 
 
 def _plausible_unit(unit: str) -> bool:
@@ -229,14 +251,18 @@ def first_date(text: str) -> DateMatch | None:
     A year printed in Thai digits whose first two digits are misread
     (``๒๙๖๑`` for ``๒๕๖๑``: ๕ and ๙ look alike) is read as ``๒๕..``, the only
     century a letter in this archive can have, and a lone digit between the
-    month and the year (``กุมภาพัน 7 2560``: ธ์ read as 7) is dropped; such a
-    date is a fuzzy match (lower confidence).
+    month and the year (``กุมภาพัน 7 2560``: ธ์ read as 7) is dropped, as are
+    specks read as punctuation, a lone letter before the month and a third
+    digit stuck to the day; such a date is a fuzzy match (lower confidence).
     """
     text = _STRAY_QUOTES_RE.sub("", text)  # specks read as quotes: ``๒๙” เมษายน``
     found = next((m for m in find_thai_dates(text) if _plausible(m)), None)
     if found is not None:
         return found
-    repaired = _THAI_YEAR_RE.sub(lambda m: "๒๕" + m["tail"], _LONE_DIGIT_RE.sub(" ", text))
+    repaired = _LONE_DIGIT_RE.sub(" ", _STRAY_PUNCT_RE.sub(" ", text))
+    repaired = _GLUED_YEAR_RE.sub("", repaired)
+    repaired = _LONG_DAY_RE.sub(r"\1", _LONE_LETTER_RE.sub(" ", repaired))
+    repaired = _THAI_YEAR_RE.sub(lambda m: "๒๕" + m["tail"], repaired)
     if repaired == text:
         return None
     again = next((m for m in find_thai_dates(repaired) if _plausible(m)), None)

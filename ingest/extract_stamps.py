@@ -73,9 +73,13 @@ def _read_stamp(line: str) -> _Hit | None:
     if core in STAMPS:
         return _Hit(STAMPS[core], 0.95)
     skel = skeleton(core)
+    alone = first_column(line).replace(" ", "") == core  # nothing else on the line
     for word, level in STAMPS.items():
-        if len(skeleton(word)) >= 3 and skel == skeleton(word):
-            return _Hit(level, 0.8)
+        if skel == skeleton(word):
+            if len(skel) >= 3:
+                return _Hit(level, 0.8)
+            if alone:  # big ลับ read ``ล บ``: a two-letter line at a page's edge
+                return _Hit(level, 0.55)
     scored = sorted(
         (_weighted_distance(skel, skeleton(w)), w) for w in STAMPS if len(skeleton(w)) >= 4
     )

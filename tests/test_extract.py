@@ -191,6 +191,13 @@ def test_stamps_on_top(stamp: str, secrecy: Secrecy, urgency: Urgency) -> None:
     assert meta.number == "ศธ 04049/ว508"
 
 
+def test_lab_read_with_its_vowel_lost_is_a_stamp_but_an_unsure_one() -> None:
+    meta = extract_letter(f"ล บ\n{EXTERNAL}")
+    assert meta.secrecy is Secrecy.confidential and meta.confidence["secrecy"] < 0.8
+    # ลบ inside a line of other words is no stamp
+    assert extract_letter(f"ลบ ข้อมูล\n{EXTERNAL}").secrecy is Secrecy.none
+
+
 def test_secrecy_stamp_at_the_bottom() -> None:
     assert extract_letter(EXTERNAL + "\nลับมาก\n").secrecy is Secrecy.secret
 
@@ -340,3 +347,61 @@ def test_number_line_read_alone_removes_a_stray_leading_digit() -> None:
     # Any other disagreement keeps the page reading.
     assert reconcile_number(page, "ที่ 365/2559", Kind.order, None) is page
     assert reconcile_number(None, "ที่ 364/2559", Kind.order, None).confidence <= 0.6
+
+
+@pytest.mark.parametrize(
+    ("line", "day"),
+    [
+        ("วันที๑๑ธันวาคมุ , ๒๕๕๒", dt.date(2009, 12, 11)),  # specks read as a comma
+        ("๑๑ ก กันยายน: ๒๕๖๐", dt.date(2017, 9, 11)),  # a lone letter before the month
+        ("วันที่๒๖๒ เมษายน ๒๕๕๖", dt.date(2013, 4, 26)),  # a third digit stuck to the day
+        ("ลงวันที ๑๐ กุมภาพันธ์ 6๒๕๕๕", dt.date(2012, 2, 10)),  # a speck stuck to the year
+    ],
+)
+def test_dates_mended_from_specks_are_fuzzy(line: str, day: dt.date) -> None:
+    from ingest.extract_fields import date_confidence, first_date
+
+    found = first_date(line)
+    assert found is not None and found.date == day and found.fuzzy
+    assert date_confidence(found) < 0.8
+
+
+def test_no_date_is_made_of_a_count_or_a_phone_number() -> None:
+    from ingest.extract_fields import first_date
+
+    assert first_date("จำนวน ๑๒๐ คน ปี ๒๕๖๐") is None
+    assert first_date("โทร ๐๒๕๕๑๔ ๔") is None
+
+
+@pytest.mark.parametrize(
+    ("line", "number"),
+    [
+        ("ที่ ศธ 24090/1453", "ศธ 04090/1453"),  # ๐ read as ๒
+        ("ที่ศธ๖๔๑๐๓/๑๐๕๘ วันที่", "ศธ 04103/1058"),  # ๐ read as ๖
+        ("ที่ ศธ 2252.003/512", "ศธ 0252.003/512"),
+        ("ที่ศธ .๐๔๒๕๖/๒๔๕๐ สพม . พิษณุโลก", "ศธ 04256/2450"),  # a speck before the code
+    ],
+)
+def test_ministry_unit_codes_start_with_zero(line: str, number: str) -> None:
+    from ingest.extract_fields import read_number
+
+    reading = read_number(line, Kind.external, None)
+    assert reading is not None and reading.number == number and reading.confidence <= 0.6
+
+
+def test_a_province_code_keeps_its_own_first_digit() -> None:
+    from ingest.extract_fields import read_number
+
+    reading = read_number("ที่ ชม 52101/123", Kind.external, None)
+    assert reading is not None and reading.number == "ชม 52101/123"
+
+
+def test_references_glued_to_the_sender_and_numbered_with_spaced_dots() -> None:
+    text = EXTERNAL.replace(
+        "อ้างถึง หนังสือสำนักงานศึกษาธิการจังหวัดลำปาง ที่ ศธ 04175/ว3031\nลงวันที่ 5 กรกฎาคม 2559",
+        "อ้างถึง๑ . หนังสือสำนักงานคณะกรรมการการศึกษาเอกชนที\n"
+        "ศธ 04218/1225 ลงวันที 21 พฤษภาคม 2552\n"
+        "๒ . หนังสือกรมบัญชีกลางทีศธ 04225/ ว 321 ล งวันที่\n17 พฤษภาคม 2552")
+    refs = [(r.number, r.date) for r in extract_letter(text).references]
+    assert refs == [("ศธ 04218/1225", dt.date(2009, 5, 21)),
+                    ("ศธ 04225/ว321", dt.date(2009, 5, 17))]
