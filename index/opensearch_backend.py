@@ -36,6 +36,7 @@ from schemas.opensearch_mapping import (MAPPING_VERSION, MAX_RESULT_WINDOW, fiel
 from schemas.settings import Settings
 
 MAX_TERMS = 10_000
+NEAR_CANDIDATES = 50  # spelling candidates Lucene returns per word, closest first
 SHARD_TERMS = 1_000  # facet values each shard reports (facets show at most 80)
 log = logging.getLogger(__name__)
 MERGE_TIMEOUT = 3 * 3600  # seconds a rebuilt index may take to merge (1M letters: minutes)
@@ -229,6 +230,20 @@ class OpenSearchBackend:
         with unavailable_as_ours():
             return dict(self.client.search(index=self.target, body=body, params=params))
 
+    def _totals(self, bodies: list[dict[str, Any]]) -> list[int]:
+        """Hit counts of several size-0 searches, in one round trip."""
+        lines: list[dict[str, Any]] = []
+        for body in bodies:
+            lines += [{}, body]
+        with unavailable_as_ours():
+            raw = self.client.msearch(index=self.target, body=lines)
+        out = []
+        for answer in raw["responses"]:
+            if "error" in answer:
+                raise SearchUnavailable(f"OpenSearch: {answer['error'].get('type', 'error')}")
+            out.append(int(answer["hits"]["total"]["value"]))
+        return out
+
     def search(self, request: SearchRequest) -> IndexResult:
         """Ranked ids, total, disjunctive facets and a correction, all within clearance.
 
@@ -267,15 +282,14 @@ class OpenSearchBackend:
         index.tantivy_query), never what is returned or counted, and counting
         them the same way keeps both backends' results equal at any size.
         """
-        wanted = {g for text in _plain_texts(parsed.required) for g in grams(text)}
-        body: dict[str, Any] = {"size": 0, "track_total_hits": True, "query": MATCH_ALL}
-        if wanted:
-            body["aggs"] = {"grams": {"filters": {"filters": {
-                g: {"term": {"grams": g}} for g in wanted}}}}
-        raw = self._search(body)
-        buckets = raw.get("aggregations", {}).get("grams", {}).get("buckets", {})
-        counts = {gram: int(bucket["doc_count"]) for gram, bucket in buckets.items()}
-        docs = int(raw["hits"]["total"]["value"])
+        wanted = sorted({g for text in _plain_texts(parsed.required) for g in grams(text)})
+        # One count per bigram: a lone term query is answered from the term's
+        # document frequency, where a filters aggregation would visit every letter.
+        bodies = [{"size": 0, "track_total_hits": True, "query": MATCH_ALL}]
+        bodies += [{"size": 0, "track_total_hits": True, "query": {"term": {"grams": g}}}
+                   for g in wanted]
+        totals = self._totals(bodies)
+        docs, counts = totals[0], dict(zip(wanted, totals[1:], strict=True))
 
         def doc_freq(gram_tokens: list[str]) -> int:
             return min(counts.get(g, 0) for g in gram_tokens)
@@ -360,6 +374,35 @@ class _Vocabulary:
                                     "aggs": {"terms": {"terms": terms}}})
         buckets = raw.get("aggregations", {}).get("terms", {}).get("buckets", [])
         return [(str(b["key"]), int(b["doc_count"])) for b in buckets]
+
+    def terms_near(self, field: str, token: str, edits: int,
+                   filter_query: Query) -> list[tuple[str, int]]:
+        """`(term, visible count)` of `field`'s terms within `edits` of `token` that
+        share its first letter, `token` itself included when a visible record holds it.
+
+        Lucene's spell checker walks the term dictionary for the candidates
+        (index-wide, so it sees terms of every record); each candidate is then
+        counted inside the reader's filter, and one no visible record holds is
+        dropped. The same answer as walking every term with that first letter
+        (`terms_with_prefix`, index.tantivy_suggest), without visiting the
+        hundreds of thousands of letters that hold such a term.
+        """
+        name = self.FIELDS[field]
+        suggester = {"field": name, "analyzer": "keyword", "suggest_mode": "always",
+                     "max_edits": edits, "prefix_length": 1, "min_word_length": 1,
+                     "size": NEAR_CANDIDATES, "max_inspections": 5, "accuracy": 0.0,
+                     "max_term_freq": float(2**31 - 1), "string_distance": "levenshtein"}
+        raw = self.backend._search({"size": 0, "track_total_hits": False,
+                                    "suggest": {"near": {"text": token, "term": suggester}}})
+        found = raw.get("suggest", {}).get("near", [])
+        options = [str(o["text"]) for entry in found for o in entry.get("options", [])]
+        candidates = sorted({token, *options})
+        counts = self.backend._totals([
+            {"size": 0, "track_total_hits": True,
+             "query": {"bool": {"filter": [{"term": {name: term}}, filter_query]}}}
+            for term in candidates])
+        visible = [(term, n) for term, n in zip(candidates, counts, strict=True) if n > 0]
+        return sorted(visible, key=lambda tc: (-tc[1], tc[0]))
 
 
 def _plain_texts(nodes: Iterable[Node]) -> list[str]:

@@ -69,6 +69,20 @@ def _word_completions(searcher: tantivy.Searcher, compiler: Compiler, typed: str
     return []
 
 
+def _near_terms(searcher: tantivy.Searcher, compiler: Compiler, field: str, token: str,
+                edits: int, clearance: Secrecy) -> list[tuple[str, int]]:
+    """Visible terms that may lie within `edits` of `token` (same first letter), counted.
+
+    Tantivy's term dictionary is walked from the first letter (the most
+    common `MAX_CANDIDATES`); a vocabulary that can find near terms itself
+    (OpenSearch's spell checker: `terms_near`) is asked for them directly.
+    """
+    near = getattr(searcher, "terms_near", None)
+    if near is not None:
+        return near(field, token, edits, compiler.clearance(clearance))  # type: ignore[no-any-return]
+    return _visible_terms(searcher, compiler, field, token[:1], clearance, MAX_CANDIDATES)
+
+
 def _best_match(searcher: tantivy.Searcher, compiler: Compiler, token: str,
                 clearance: Secrecy) -> str | None:
     """The visible vocabulary word closest to `token` (one or two edits), if any."""
@@ -77,8 +91,7 @@ def _best_match(searcher: tantivy.Searcher, compiler: Compiler, token: str,
     limit = 1 if len(token) <= 5 else 2
     best: tuple[int, int, str] | None = None
     for field in VOCABULARY:
-        for term, count in _visible_terms(searcher, compiler, field, token[:1], clearance,
-                                          MAX_CANDIDATES):
+        for term, count in _near_terms(searcher, compiler, field, token, limit, clearance):
             if term == token:
                 return None  # the word is known: nothing to correct
             distance = edit_distance(token, term, limit)
