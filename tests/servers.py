@@ -193,6 +193,9 @@ class OpenSearchNode:
 
     root: Path
     heap: str = "512m"
+    #: CPUs the JVM may use (its thread pools size from this); None: all of them.
+    #: Tests keep one so a node leaves the other core to pytest.
+    processors: int | None = 1
     port: int = field(default_factory=free_port)
     transport_port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None  # type: ignore[type-arg]
@@ -210,22 +213,10 @@ class OpenSearchNode:
 
     def _configure(self) -> Path:
         conf = self.root / "config"
-        if conf.exists():
-            return conf
-        source = self.home / "config"
-        shutil.copytree(source, conf)
-        for name in ("data", "logs", "tmp"):
-            (self.root / name).mkdir(exist_ok=True)
-        # The shipped jvm.options write GC logs and dumps relative to the
-        # install folder, which the service user may not write to.
-        options = []
-        for line in (source / "jvm.options").read_text().splitlines():
-            if "gc.log" in line or line.startswith(("-Xms", "-Xmx")):
-                continue
-            line = line.replace("HeapDumpPath=data", f"HeapDumpPath={self.root / 'data'}")
-            line = line.replace("ErrorFile=logs/", f"ErrorFile={self.root / 'logs'}/")
-            options.append(line)
-        (conf / "jvm.options").write_text("\n".join(options) + "\n")
+        if not conf.exists():
+            self._copy_config(conf)
+        # Written at every start: a kept node folder (bench/search.py --node-dir)
+        # starts again on new free ports.
         (conf / "opensearch.yml").write_text("\n".join([
             "cluster.name: saraban-test",
             "node.name: test-node",
@@ -244,14 +235,31 @@ class OpenSearchNode:
         _give_to_service_user(self.root)
         return conf
 
+    def _copy_config(self, conf: Path) -> None:
+        source = self.home / "config"
+        shutil.copytree(source, conf)
+        for name in ("data", "logs", "tmp"):
+            (self.root / name).mkdir(exist_ok=True)
+        # The shipped jvm.options write GC logs and dumps relative to the
+        # install folder, which the service user may not write to.
+        options = []
+        for line in (source / "jvm.options").read_text().splitlines():
+            if "gc.log" in line or line.startswith(("-Xms", "-Xmx")):
+                continue
+            line = line.replace("HeapDumpPath=data", f"HeapDumpPath={self.root / 'data'}")
+            line = line.replace("ErrorFile=logs/", f"ErrorFile={self.root / 'logs'}/")
+            options.append(line)
+        (conf / "jvm.options").write_text("\n".join(options) + "\n")
+
     def start(self) -> OpenSearchNode:
         """Start the node (reusing its data) and return when the cluster is yellow or green."""
         if not (self.home / "bin" / "opensearch").exists():
             raise ServerUnavailable(f"OpenSearch {OPENSEARCH_VERSION} is not in {self.home}; "
                                     f"{INSTALL_HINT}")
         conf = self._configure()
+        cpus = f" -XX:ActiveProcessorCount={self.processors}" if self.processors else ""
         env = {**os.environ, "OPENSEARCH_PATH_CONF": str(conf),
-               "OPENSEARCH_JAVA_OPTS": f"-Xms{self.heap} -Xmx{self.heap} -XX:ActiveProcessorCount=1",
+               "OPENSEARCH_JAVA_OPTS": f"-Xms{self.heap} -Xmx{self.heap}{cpus}",
                "JAVA_HOME": str(find_java_home()), "OPENSEARCH_TMPDIR": str(self.root / "tmp")}
         env.pop("OPENSEARCH_JAVA_HOME", None)
         log = self.root / "logs" / "console.log"
