@@ -92,17 +92,24 @@ def read_page(image: Image.Image, dpi: int, languages: str = "tha") -> PageReadi
     # Tesseract call: one process, one model load per page.
     stamp_zones = [z for z in zones if z.kind == "stamp"]
     strip, offsets = _stamp_strip(stamp_zones, gray, rgb, paper)
-    page_height = body.shape[0]
+    page_height = strip_top = body.shape[0]
     if strip is not None:
-        body = _stack(body, strip, paper)
+        body, strip_top = _stack(body, strip, paper)
     words = _read_scaled(body, dpi, languages)
     fixes = _fix_digits(words, body)
     fixes += fix_digit_lines(words, body, page_height)
     page_words = [w for w in words if w.box[1] < page_height]
     stamp_words = [w for w in words if w.box[1] >= page_height]
     lines = _lines(page_words)
-    stamps = _stamp_lines(stamp_zones, stamp_words, [(a + page_height, b + page_height)
+    stamps = _stamp_lines(stamp_zones, stamp_words, [(a + strip_top, b + strip_top)
                                                      for a, b in offsets])
+    if strip is not None and any(not stamp.lines for stamp in stamps):
+        # Tesseract's layout analysis sometimes drops the whole strip under a
+        # noisy page; read alone, the same crops come back.
+        alone = _read_scaled(strip, dpi, languages)
+        fixes += _fix_digits(alone, strip)
+        again = _stamp_lines(stamp_zones, alone, offsets)
+        stamps = [old if old.lines else new for old, new in zip(stamps, again, strict=True)]
     return PageReading(lines=lines, stamps=stamps, digit_fixes=fixes,
                        seconds=time.perf_counter() - started, words=page_words)
 
@@ -326,9 +333,10 @@ def _stamp_strip(zones: list[Zone], gray: np.ndarray, rgb: np.ndarray | None,
     return strip, offsets
 
 
-def _stack(page: np.ndarray, strip: np.ndarray, paper: int) -> np.ndarray:
+def _stack(page: np.ndarray, strip: np.ndarray, paper: int) -> tuple[np.ndarray, int]:
+    """The page with the strip below it after a gap, and the row where the strip starts."""
     gap = np.full((STRIP_GAP * 2, page.shape[1]), paper, np.uint8)
-    return np.vstack([page, gap, strip])
+    return np.vstack([page, gap, strip]), page.shape[0] + gap.shape[0]
 
 
 def _stamp_lines(zones: list[Zone], words: list[Word],
@@ -340,12 +348,12 @@ def _stamp_lines(zones: list[Zone], words: list[Word],
         by_line.setdefault(word.line, []).append(word)
     for line_words in by_line.values():
         middle = sum((w.box[1] + w.box[3]) / 2 for w in line_words) / len(line_words)
-        for reading, (top, bottom) in zip(readings, offsets):
-            if top - STRIP_GAP <= middle <= bottom + STRIP_GAP:
-                text = clean_line(" ".join(w.text for w in line_words))
-                if text:
-                    reading.lines.append(text)
-                break
+        # the crop the line's middle is in, or the nearest within the gap around it
+        away, nearest = min((max(top - middle, middle - bottom, 0.0), i)
+                            for i, (top, bottom) in enumerate(offsets))
+        text = clean_line(" ".join(w.text for w in line_words))
+        if away <= STRIP_GAP and text:
+            readings[nearest].lines.append(text)
     return readings
 
 

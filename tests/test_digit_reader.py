@@ -91,3 +91,19 @@ def test_page_reader_reads_a_thai_digit_letter_number():
     from schemas.text import to_thai_digits
 
     assert to_thai_digits(f"{unit}/{running}") in reading.text.replace(" ", "")
+
+
+@pytest.mark.parametrize(("offset", "stamps"), [(17, {"ด่วนมาก"}), (23, {"ลับ", "ด่วนมาก"})])
+def test_red_stamps_are_read_off_their_strip(tmp_path, offset, stamps):
+    """A grey 150-dpi scan (the stamp crops were once matched to the wrong rows) and a
+    noisy colour scan where Tesseract drops the whole strip under the page."""
+    import pypdfium2 as pdfium
+    from synthetic_letters import TUNING, letter_spec, write_spec
+
+    spec = letter_spec(TUNING[offset])
+    dpi = spec.truth["dpi"]
+    page = pdfium.PdfDocument(write_spec(spec, tmp_path))[0].render(scale=dpi / 72).to_pil()
+    if not spec.truth["scan"]["colour"]:
+        page = page.convert("L")
+    read = {"".join(line.split()) for stamp in read_page(page, dpi).stamps for line in stamp.lines}
+    assert stamps <= read, read
