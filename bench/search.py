@@ -208,6 +208,8 @@ def main() -> None:
     parser.add_argument("--node-dir", type=Path, default=None,
                         help="keep the OpenSearch node here; with --reuse, an index that "
                              "already holds the store is searched without reindexing")
+    parser.add_argument("--node-cpus", type=int, default=None,
+                        help="CPUs the OpenSearch JVM may use (default: all, as in production)")
     parser.add_argument("--slowest", type=int, default=0,
                         help="also list the N slowest queries of the first pass")
     args = parser.parse_args()
@@ -220,7 +222,7 @@ def main() -> None:
         root = args.node_dir or server_root("bench")
         root.mkdir(parents=True, exist_ok=True)
         # All cores, as a production node (the test suite's nodes keep to one).
-        node = OpenSearchNode(root, heap=args.heap, processors=None).start()
+        node = OpenSearchNode(root, heap=args.heap, processors=args.node_cpus).start()
         settings = Settings(home=home, search="opensearch", opensearch_url=node.url,
                             opensearch_index="bench", opensearch_timeout=300)
     try:
