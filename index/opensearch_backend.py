@@ -384,8 +384,9 @@ class _Vocabulary:
         (index-wide, so it sees terms of every record); each candidate is then
         counted inside the reader's filter, and one no visible record holds is
         dropped. The same answer as walking every term with that first letter
-        (`terms_with_prefix`, index.tantivy_suggest), without visiting the
-        hundreds of thousands of letters that hold such a term.
+        (`terms_with_prefix`, index.tantivy_suggest) while no more than
+        `NEAR_CANDIDATES` terms lie that close, without visiting the hundreds of
+        thousands of letters that hold a term with that first letter.
         """
         name = self.FIELDS[field]
         suggester = {"field": name, "analyzer": "keyword", "suggest_mode": "always",
