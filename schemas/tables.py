@@ -17,12 +17,15 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    event,
     func,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.engine.default import DefaultExecutionContext
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, relationship
 
 from schemas.enums import JobStatus, LoanKind, LoanStatus, RecordStatus, Role, Secrecy
+from schemas.review_rule import review_confidence
 
 
 def utcnow() -> dt.datetime:
@@ -48,6 +51,12 @@ class StoredFile(Base):
     original_name: Mapped[str] = mapped_column(String(500))
     original_path: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+def _review_default(context: DefaultExecutionContext) -> float | None:
+    """`review_confidence` for rows inserted through Core (bulk loads, samples, benches)."""
+    row = context.get_current_parameters()
+    return review_confidence(row.get("confidence"), row.get("corrected_fields"))
 
 
 class Record(Base):
@@ -80,6 +89,11 @@ class Record(Base):
     # Fields a person corrected or confirmed (issue #3): {field: {"by", "at", "action"}};
     # a later re-extraction leaves these fields as the person left them.
     corrected_fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The lowest confidence among the review fields no person has corrected or
+    # confirmed (None when a person saw them all): the review queue is
+    # `review_confidence < threshold`. Kept from the two columns above by
+    # `_keep_review_confidence` (ORM writes) and `_review_default` (Core inserts).
+    review_confidence: Mapped[float | None] = mapped_column(Float, default=_review_default)
 
     text: Mapped[str] = mapped_column(Text, default="")
     raw_text: Mapped[str] = mapped_column(Text, default="")
@@ -99,7 +113,32 @@ class Record(Base):
         Index("ix_records_number", "number"),
         Index("ix_records_date", "date"),
         Index("ix_records_secrecy", "secrecy"),
+        # The review queue: status IN (ok, flagged) AND review_confidence < t AND
+        # secrecy IN (cleared), ordered by (created_at, id). Status first, then the
+        # range column, lets SQLite and PostgreSQL read just the queued entries of
+        # the two reviewable states (pending and destroyed records are skipped, and
+        # NULL — all fields seen by a person — is outside any `<` range); secrecy,
+        # created_at and id after them make the index covering, so the count and
+        # the ids of a page come from the index alone (SQLite covering index,
+        # PostgreSQL index-only scan) and only the shown rows are read.
+        Index("ix_records_review", "status", "review_confidence", "secrecy", "created_at", "id"),
     )
+
+
+@event.listens_for(Record, "before_insert")
+@event.listens_for(Record, "before_update")
+def _keep_review_confidence(_mapper: Mapper[Record], _connection: Any, record: Record) -> None:
+    """Recompute `review_confidence` on every ORM insert and update of a record.
+
+    Every writer (ingest's `apply_metadata`, a person's correction or
+    confirmation, destruction) assigns `confidence` and `corrected_fields` as
+    new dicts, so the ORM sees the change; recomputing on every flush of the
+    row keeps the column right even if one day a dict is changed in place and
+    flushed with another change.
+    """
+    value = review_confidence(record.confidence, record.corrected_fields)
+    if record.review_confidence != value:
+        record.review_confidence = value
 
 
 class IngestJob(Base):
