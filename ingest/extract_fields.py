@@ -24,6 +24,7 @@ MIXED_DIGIT_CEILING = 0.3
 #: An agency's unit code is four or five digits from 0 (ศธ 04049, ศธ 0210.3); another
 #: is most likely one OCR garbled (``ศธ 3.106`` for ``ศธ 04063.106``, a lost dot).
 ODD_UNIT_CEILING = 0.5
+SPECK_CEILING = 0.8
 _D = "0-9๐-๙"
 NUMBER_RE = re.compile(
     rf"(?<![{_D}/])(?:(?<=[^\u0e01-\u0e4e])|(?<=[ก-ฮ][ก-ฮ])|^)"
@@ -43,6 +44,7 @@ _BE_MIN, _BE_MAX = 2480, 2620
 _LONE_DIGIT_RE = re.compile(r"(?<=[\u0e01-\u0e4e])\s?[0-9๐-๙]\s(?=[0-9๐-๙]{4}(?![0-9๐-๙]))")
 _STRAY_QUOTES_RE = re.compile("[\"'`\u2018\u2019\u201c\u201d]")
 _PUNCTUATION = ".,:;-|"
+_SPECK_AFTER_SLASH_RE = re.compile(r"/\s*[.,]\s*(?=[0-9๐-๙])")  # ``๑๖๐/.๕๖๗``
 # Repairs tried only when no date reads as printed (the result counts as fuzzy):
 # specks read as punctuation (``ธันวาคม , ๒๕๕๒``, ``กันยายน: 2560``), a lone letter
 # between day and month (``11 ก กันยายน``), a third digit stuck to the day
@@ -155,7 +157,7 @@ def read_number(line: str, kind: Kind | None, org_hint: str | None) -> NumberRea
     Returns:
         The reading, or None when the line holds no number.
     """
-    line = before_receipt(line)
+    line, specks = _SPECK_AFTER_SLASH_RE.subn("/", before_receipt(line))
     match = NUMBER_RE.search(line)
     if match is None:
         loose = _LOOSE_NUMBER_RE.search(line)
@@ -173,8 +175,9 @@ def read_number(line: str, kind: Kind | None, org_hint: str | None) -> NumberRea
         thai_digits=thai,
     )
     if kind is Kind.order:
+        parts["running"], mended = _order_year(parts["running"])
         year_ok = _BE_MIN <= int(parts["running"]) <= _BE_MAX
-        conf = 0.85 if label_ok and year_ok else 0.5
+        conf = 0.85 if label_ok and year_ok and not mended else 0.5
         number = LetterNumber(agency="", **parts)
     else:
         agency, conf = read_agency(token, org_hint)
@@ -187,7 +190,24 @@ def read_number(line: str, kind: Kind | None, org_hint: str | None) -> NumberRea
         number = LetterNumber(agency=agency, **parts)
     if thai:
         conf = min(conf, MIXED_DIGIT_CEILING if mixed else THAI_DIGIT_CEILING)
+    if specks:  # the speck may have been a digit
+        conf = min(conf, SPECK_CEILING)
     return NumberReading(number.canonical, number.circular, round(conf, 2), match.end())
+
+
+def _order_year(running: str) -> tuple[str, bool]:
+    """An order's number ends in its BE year (``๓๗๕/๒๕๕๕``): a year with a stray
+    digit in front (``12549``) or its ๒ lost (``๕๖๗``) is mended, and says so."""
+    def plausible(year: str) -> bool:
+        return _BE_MIN <= int(year) <= _BE_MAX
+
+    if plausible(running):
+        return running, False
+    if len(running) == 5 and plausible(running[1:]):
+        return running[1:], True
+    if len(running) == 3 and plausible("2" + running):
+        return "2" + running, True
+    return running, False
 
 
 def _ministry_unit(agency: str, unit: str) -> str:

@@ -45,6 +45,10 @@ MIN_DIGIT_CONFIDENCE = 0.6
 #: Body lines whose median word confidence is lower are junk (measured:
 #: real lines 75–95, specks, rules and signature strokes 30–60).
 MIN_LINE_CONFIDENCE = 62
+#: A line with a word shaped like a letter number (digits/digits) is kept down to this:
+#: specks and strokes do not read as that shape, and a lost ที่ line loses the number.
+MIN_NUMBER_LINE_CONFIDENCE = 40
+NUMBER_SHAPE = re.compile(r"[0-9๐-๙]+/[0-9๐-๙]+")
 STRIP_GAP = 40  # pixels of paper between stacked stamp crops
 COLUMN_GAP = "     "
 #: Pages are read by Tesseract at no more than this resolution.
@@ -137,7 +141,9 @@ def _lines(words: list[Word]) -> list[str]:
     out: list[str] = []
     paragraph = None
     for key, parts in lines.items():
-        if float(np.median([w.confidence for w in parts])) < MIN_LINE_CONFIDENCE:
+        numbered = any(NUMBER_SHAPE.search(w.text) for w in parts)  # ``ที่ ๓๗๕/๒๕๕๕``
+        if _line_confidence(parts) < (MIN_NUMBER_LINE_CONFIDENCE if numbered
+                                      else MIN_LINE_CONFIDENCE):
             continue
         line = clean_line(_join(sorted(parts, key=lambda w: w.box[0])))
         if not line:
@@ -147,6 +153,13 @@ def _lines(words: list[Word]) -> list[str]:
         paragraph = key[:2]
         out.append(line)
     return out
+
+
+def _line_confidence(words: list[Word]) -> float:
+    """Tesseract's median confidence in a line's letters and digits: specks read as
+    punctuation or a lone tone mark beside ``ที่ ๓๗๕/๒๕๕๕`` do not sink the line."""
+    solid = [w.confidence for w in words if any(ch.isalnum() for ch in w.text)]
+    return float(np.median(solid or [w.confidence for w in words]))
 
 
 def _join(words: list[Word]) -> str:

@@ -107,3 +107,21 @@ def test_red_stamps_are_read_off_their_strip(tmp_path, offset, stamps):
         page = page.convert("L")
     read = {"".join(line.split()) for stamp in read_page(page, dpi).stamps for line in stamp.lines}
     assert stamps <= read, read
+
+
+def test_a_number_line_is_kept_when_specks_beside_it_read_badly():
+    from ocr.page_reader import _lines
+    from ocr.tesseract import Word
+
+    def line(n, *words):
+        return [Word(text, conf, (40 * i, 100 * n, 40 * i + 30, 100 * n + 30), (n, 1, 1))
+                for i, (text, conf) in enumerate(words)]
+
+    words = (line(1, (":", 10.0), ("-", 12.0), ("ที", 70.0), ("375/2555", 58.0), ("๊", 5.0))
+             + line(2, ("ท", 55.0), ("237/12549", 45.0))
+             + line(3, (".", 20.0), ("'", 15.0), ("~", 30.0))
+             + line(4, ("ซี่", 30.0), ("ๆ", 20.0)))
+    kept = _lines(words)
+    assert any("375/2555" in text for text in kept)
+    assert any("237/12549" in text for text in kept)
+    assert not any(ch in text for text in kept for ch in "'~ๆ")

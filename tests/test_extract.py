@@ -405,3 +405,25 @@ def test_references_glued_to_the_sender_and_numbered_with_spaced_dots() -> None:
     refs = [(r.number, r.date) for r in extract_letter(text).references]
     assert refs == [("ศธ 04218/1225", dt.date(2009, 5, 21)),
                     ("ศธ 04225/ว321", dt.date(2009, 5, 17))]
+
+
+@pytest.mark.parametrize(
+    ("line", "number"),
+    [
+        ("ที  237/12549", "237/2549"),  # a stray digit before the year
+        ("ที่ .๑๖๐/.๕๖๗", "160/2567"),  # ๒ of the year read as a speck
+    ],
+)
+def test_an_order_number_ends_in_its_year(line: str, number: str) -> None:
+    from ingest.extract_fields import read_number
+
+    reading = read_number(line, Kind.order, None)
+    assert reading is not None and reading.number == number and reading.confidence <= 0.5
+
+
+def test_a_speck_after_the_slash_is_dropped_but_leaves_doubt() -> None:
+    from ingest.extract_fields import read_number
+
+    reading = read_number("ที่ ศธ 04049/.508", Kind.external, None)
+    assert reading is not None and reading.number == "ศธ 04049/508"
+    assert reading.confidence < 0.9
