@@ -139,3 +139,8 @@ def test_month_tables_line_up() -> None:
     for number, (full, abbr) in enumerate(zip(MONTHS_FULL, MONTHS_ABBR), 1):
         assert match_month(full) == (number, False)
         assert match_month(abbr) == (number, False)
+
+
+def test_be_marker_with_its_pho_misread_as_ho() -> None:
+    found = find_thai_date("สั่ง ณ วันที่ ๒๐ มีนาคม ห . ศ . ๒๕๕๑")
+    assert found is not None and found.date == dt.date(2008, 3, 20)
