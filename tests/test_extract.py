@@ -374,19 +374,24 @@ def test_no_date_is_made_of_a_count_or_a_phone_number() -> None:
 
 
 @pytest.mark.parametrize(
-    ("line", "number"),
+    ("line", "kind", "number", "ceiling"),
     [
-        ("ที่ ศธ 24090/1453", "ศธ 04090/1453"),  # ๐ read as ๒
-        ("ที่ศธ๖๔๑๐๓/๑๐๕๘ วันที่", "ศธ 04103/1058"),  # ๐ read as ๖
-        ("ที่ ศธ 2252.003/512", "ศธ 0252.003/512"),
-        ("ที่ศธ .๐๔๒๕๖/๒๔๕๐ สพม . พิษณุโลก", "ศธ 04256/2450"),  # a speck before the code
+        # a ministry's unit code starts with 0
+        ("ที่ ศธ 24090/1453", Kind.external, "ศธ 04090/1453", 0.6),  # ๐ read as ๒
+        ("ที่ศธ๖๔๑๐๓/๑๐๕๘ วันที่", Kind.external, "ศธ 04103/1058", 0.6),  # ๐ read as ๖
+        ("ที่ ศธ 2252.003/512", Kind.external, "ศธ 0252.003/512", 0.6),
+        ("ที่ศธ .๐๔๒๕๖/๒๔๕๐ สพม . พิษณุโลก", Kind.external, "ศธ 04256/2450", 0.6),  # a speck
+        # an order's number ends in its BE year
+        ("ที  237/12549", Kind.order, "237/2549", 0.5),  # a stray digit before the year
+        ("ที่ .๑๖๐/.๕๖๗", Kind.order, "160/2567", 0.5),  # ๒ of the year read as a speck
     ],
 )
-def test_ministry_unit_codes_start_with_zero(line: str, number: str) -> None:
+def test_numbers_mended_from_what_they_must_be(line: str, kind: Kind, number: str,
+                                               ceiling: float) -> None:
     from ingest.extract_fields import read_number
 
-    reading = read_number(line, Kind.external, None)
-    assert reading is not None and reading.number == number and reading.confidence <= 0.6
+    reading = read_number(line, kind, None)
+    assert reading is not None and reading.number == number and reading.confidence <= ceiling
 
 
 def test_a_province_code_keeps_its_own_first_digit() -> None:
@@ -405,20 +410,6 @@ def test_references_glued_to_the_sender_and_numbered_with_spaced_dots() -> None:
     refs = [(r.number, r.date) for r in extract_letter(text).references]
     assert refs == [("ศธ 04218/1225", dt.date(2009, 5, 21)),
                     ("ศธ 04225/ว321", dt.date(2009, 5, 17))]
-
-
-@pytest.mark.parametrize(
-    ("line", "number"),
-    [
-        ("ที  237/12549", "237/2549"),  # a stray digit before the year
-        ("ที่ .๑๖๐/.๕๖๗", "160/2567"),  # ๒ of the year read as a speck
-    ],
-)
-def test_an_order_number_ends_in_its_year(line: str, number: str) -> None:
-    from ingest.extract_fields import read_number
-
-    reading = read_number(line, Kind.order, None)
-    assert reading is not None and reading.number == number and reading.confidence <= 0.5
 
 
 def test_a_speck_after_the_slash_is_dropped_but_leaves_doubt() -> None:
