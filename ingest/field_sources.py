@@ -12,19 +12,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Iterable
 from difflib import SequenceMatcher
 from typing import Any
 
 from schemas.enums import KIND_THAI, SECRECY_THAI, URGENCY_THAI, Kind, Secrecy, Urgency
 from schemas.letter import LetterMetadata
+from schemas.text import nfc, to_arabic_digits
 from schemas.thai_dates import format_thai_date
 
 #: Fields of the letter's head, looked for on the first page only.
 HEADER_FIELDS = ("kind", "number", "date", "subject", "to", "from_org", "secrecy", "urgency")
 _SPACE = re.compile(r"[\s\u200b\u200c\u200d]+")
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 #: Share of a value that must be found in one line for a fuzzy match.
 MIN_SHARE = 0.6
 #: A field read empty, or not found by its value, is shown at the line its label opens
@@ -39,8 +38,7 @@ LABELS = {
 
 def fold(text: str) -> str:
     """Text as compared: NFC, ำ joined, Arabic digits, no spaces."""
-    text = unicodedata.normalize("NFC", text).replace("\u0e4d\u0e32", "\u0e33")
-    return _SPACE.sub("", text.translate(_THAI_DIGITS))
+    return _SPACE.sub("", to_arabic_digits(nfc(text)))
 
 
 def field_texts(meta: LetterMetadata) -> dict[str, list[str]]:

@@ -14,7 +14,7 @@ from typing import Any
 from schemas.enums import KIND_THAI, SECRECY_THAI, URGENCY_THAI, Kind, Secrecy, Urgency
 from schemas.errors import SarabanError
 from schemas.tables import Record
-from schemas.text import nfc
+from schemas.text import nfc, to_arabic_digits
 from schemas.thai_dates import parse_thai_date
 
 LABELS = {  # field: (Thai, English)
@@ -33,7 +33,6 @@ CHOICES: dict[str, list[tuple[str, str]]] = {
     "urgency": [(u.value, URGENCY_THAI[u] or "ปกติ") for u in Urgency],
 }
 _BE_DATE = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})")
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _CIRCULAR = re.compile(r"/\s*ว")
 
 
@@ -69,7 +68,7 @@ def parse_date(text: str) -> dt.date | None:
     Raises:
         SarabanError: the text is not a date.
     """
-    text = nfc(text).strip().translate(_THAI_DIGITS)
+    text = to_arabic_digits(nfc(text).strip())
     if not text:
         return None
     found = _BE_DATE.fullmatch(text)
