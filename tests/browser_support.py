@@ -67,3 +67,10 @@ def desktop_page(browser) -> object:  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="th-TH")
     context.set_default_timeout(15_000)
     return context.new_page()
+
+
+def submit_login(page, username: str, password: str) -> None:  # type: ignore[no-untyped-def]
+    """Fill the sign-in form the way a person does and send it."""
+    page.get_by_label("ชื่อผู้ใช้").fill(username)
+    page.get_by_label("รหัสผ่าน").fill(password)
+    page.get_by_role("button", name="เข้าสู่ระบบ").click()

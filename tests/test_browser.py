@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from browser_support import SHOTS, serving, skip_without_chromium
+from browser_support import SHOTS, serving, skip_without_chromium, submit_login
 from web_support import (PASSWORD, PUBLIC_SUBJECT, REPLY_SUBJECT, SECRET_REPLY_SUBJECT, SENDER,
                          add_corpus, add_record, add_thread, open_archive)
 
@@ -80,9 +80,7 @@ def sign_in(page: Page, live: Live, username: str) -> None:
     page.goto(live.url + "/")
     expect(page).to_have_url(live.url + "/login")
     page.screenshot(path=str(SHOTS / "login.png"))
-    page.get_by_label("ชื่อผู้ใช้").fill(username)
-    page.get_by_label("รหัสผ่าน").fill(PASSWORD)
-    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+    submit_login(page, username, PASSWORD)
     expect(page.locator("#q")).to_be_visible()
 
 

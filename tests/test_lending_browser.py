@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 import pytest
-from browser_support import SHOTS, serving, skip_without_chromium
+from browser_support import SHOTS, serving, skip_without_chromium, submit_login
 from lending_support import ASCII_FILE, EMPTY_FILE, FILE_TITLE, THAI_FILE, set_up_desk
 from web_support import PASSWORD, open_archive
 
@@ -53,9 +53,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
 def sign_in(page: Page, live: Live, username: str, then: str = "/") -> None:
     """Sign in through the form, landing on `then`."""
     page.goto(f"{live.url}/login?next={quote(then, safe='')}")
-    page.get_by_label("ชื่อผู้ใช้").fill(username)
-    page.get_by_label("รหัสผ่าน").fill(PASSWORD)
-    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+    submit_login(page, username, PASSWORD)
     expect(page).to_have_url(live.url + then)
 
 

@@ -10,7 +10,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from browser_support import SHOTS, desktop_page, serving, skip_without_chromium
+from browser_support import SHOTS, desktop_page, serving, skip_without_chromium, submit_login
 from retention_support import generate
 from web_support import PASSWORD, open_archive
 
@@ -50,9 +50,7 @@ def as_user(browser: Browser, url: str, username: str) -> Page:
     """A fresh context signed in as `username` through the form."""
     page = desktop_page(browser)
     page.goto(url + "/login")
-    page.get_by_label("ชื่อผู้ใช้").fill(username)
-    page.get_by_label("รหัสผ่าน").fill(PASSWORD)
-    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+    submit_login(page, username, PASSWORD)
     expect(page.locator("#q")).to_be_visible()
     return page
 

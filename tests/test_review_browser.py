@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from browser_support import SHOTS, serving, skip_without_chromium
+from browser_support import SHOTS, serving, skip_without_chromium, submit_login
 from review_support import NUMBER, add_pdf_letter
 from web_support import PASSWORD, open_archive
 
@@ -55,9 +55,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
 def sign_in(page: Page, live: Live, username: str) -> None:
     """Sign in through the form the way a person does."""
     page.goto(live.url + "/login")
-    page.get_by_label("ชื่อผู้ใช้").fill(username)
-    page.get_by_label("รหัสผ่าน").fill(PASSWORD)
-    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+    submit_login(page, username, PASSWORD)
     expect(page.locator("#q")).to_be_visible()
 
 
