@@ -56,10 +56,14 @@ def store(tmp_path_factory) -> Archive:
 @pytest.fixture(scope="module")
 def opensearch_backend(store, opensearch_node) -> OpenSearchBackend:
     """The same store indexed into a real OpenSearch node."""
-    backend = OpenSearchBackend(Settings(home=store.settings.home, search="opensearch",
-                                         opensearch_url=opensearch_node.url,
-                                         opensearch_index="conformance"))
-    assert reindex(store.db, backend) == 85
+    return _indexed_into(opensearch_node, store, "conformance", 85)
+
+
+def _indexed_into(node, archive: Archive, index: str, expected: int) -> OpenSearchBackend:
+    """`archive`'s store reindexed into `index` on the node (all `expected` records)."""
+    backend = OpenSearchBackend(Settings(home=archive.settings.home, search="opensearch",
+                                         opensearch_url=node.url, opensearch_index=index))
+    assert reindex(archive.db, backend) == expected
     return backend
 
 
@@ -256,11 +260,7 @@ def features_embedded(features) -> SearchBackend:
 @pytest.fixture(scope="module")
 def features_opensearch(features, opensearch_node) -> OpenSearchBackend:
     """The feature letters indexed into a real OpenSearch node."""
-    backend = OpenSearchBackend(Settings(home=features.settings.home, search="opensearch",
-                                         opensearch_url=opensearch_node.url,
-                                         opensearch_index="conformance-features"))
-    assert reindex(features.db, backend) == 19
-    return backend
+    return _indexed_into(opensearch_node, features, "conformance-features", 19)
 
 
 @pytest.fixture(params=BACKENDS)
