@@ -20,8 +20,8 @@ from __future__ import annotations
 from typing import Any
 
 from index.analysis import grams, words
-from index.query import (AnyOf, DateRange, FieldFilter, LetterNumber, Node, Not, ParsedQuery,
-                         Phrase, Prefix, Words, number_terms)
+from index.query import (DateRange, FieldFilter, LetterNumber, ParsedQuery, Prefix, TreeCompiler,
+                         Words, number_terms)
 from index.tantivy_query import (CORRECTED_BOOST, FUZZY_BOOST, NUMBER_BOOST, NUMBER_FACETS,
                                  PART_BOOST, PARTS_OF, PROXIMITY_BOOST, RAW_FILTERS, SLIP_BOOST,
                                  SUBJECT_BOOST, TERM_FACETS, TEXT_FIELDS, Tolerance, day_number)
@@ -67,7 +67,7 @@ def phrase(field: str, tokens: list[str], boost: float = 1.0, slop: int = 0) -> 
     return {"match_phrase": {field: {"query": " ".join(tokens), "boost": boost, "slop": slop}}}
 
 
-class Compiler:
+class Compiler(TreeCompiler):
     """Turns parsed queries and filters into OpenSearch queries over the mapping."""
 
     # -- filters ---------------------------------------------------------------
@@ -115,20 +115,11 @@ class Compiler:
             return []
         return [phrase("words", tokens, PROXIMITY_BOOST, slop=1)]
 
-    def node(self, node: Node, tolerant: Tolerance | None) -> Query:
-        """One node of the tree."""
-        if isinstance(node, LetterNumber):
-            return self._letter_number(node)
-        if isinstance(node, Not):
-            return {"bool": {"must": [constant(MATCH_ALL, 1.0)],
-                             "must_not": [self.node(node.node, None)]}}
-        if isinstance(node, AnyOf):
-            return should([self.node(n, tolerant) for n in node.nodes])
-        if isinstance(node, Phrase):
-            return self._phrase(node.text, node.field, tolerant)
-        if isinstance(node, Prefix):
-            return self._prefix(node)
-        return self._words(node, tolerant)
+    def _excluded(self, query: Query) -> Query:
+        return {"bool": {"must": [constant(MATCH_ALL, 1.0)], "must_not": [query]}}
+
+    def _any_of(self, queries: list[Query]) -> Query:
+        return should(queries)
 
     def _letter_number(self, node: LetterNumber) -> Query:
         options = [

@@ -13,7 +13,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from typing import Any
 
 from index.analysis import number_keys
 from index.facets import FILTER_ALIASES, filter_value
@@ -139,6 +141,51 @@ class FieldFilter:
 
 Node = Words | Phrase | Prefix | LetterNumber | Not | AnyOf
 Filter = DateRange | FieldFilter
+
+
+class TreeCompiler(ABC):
+    """The walk over a parsed query both backends share (index.tantivy_query,
+    index.opensearch_query); each says how every kind of node becomes its own
+    query object. `tolerant` (a `Tolerance`) asks for the OCR-tolerant form."""
+
+    def node(self, node: Node, tolerant: Any) -> Any:
+        """One node of the tree."""
+        if isinstance(node, LetterNumber):
+            return self._letter_number(node)
+        if isinstance(node, Not):
+            return self._excluded(self.node(node.node, None))  # excluded words exactly
+        if isinstance(node, AnyOf):
+            return self._any_of([self.node(n, tolerant) for n in node.nodes])
+        if isinstance(node, Phrase):
+            return self._phrase(node.text, node.field, tolerant)
+        if isinstance(node, Prefix):
+            return self._prefix(node)
+        return self._words(node, tolerant)
+
+    @abstractmethod
+    def _letter_number(self, node: LetterNumber) -> Any:
+        ...
+
+    @abstractmethod
+    def _excluded(self, query: Any) -> Any:
+        """Every letter except those `query` matches."""
+        ...
+
+    @abstractmethod
+    def _any_of(self, queries: list[Any]) -> Any:
+        ...
+
+    @abstractmethod
+    def _phrase(self, text: str, field: str | None, tolerant: Any) -> Any:
+        ...
+
+    @abstractmethod
+    def _prefix(self, node: Prefix) -> Any:
+        ...
+
+    @abstractmethod
+    def _words(self, node: Words, tolerant: Any) -> Any:
+        ...
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import tantivy
 
 from index.analysis import grams, words
-from index.query import (AnyOf, DateRange, FieldFilter, LetterNumber, Node, Not, ParsedQuery,
-                         Phrase, Prefix, Words, number_terms)
+from index.query import (DateRange, FieldFilter, LetterNumber, ParsedQuery, Prefix, TreeCompiler,
+                         Words, number_terms)
 from schemas.enums import Secrecy
 from schemas.text import fold
 
@@ -47,7 +47,7 @@ def day_number(date: dt.date) -> int:
     return max(1, (date - EPOCH).days + 1)
 
 
-class Compiler:
+class Compiler(TreeCompiler):
     """Turns parsed queries and filters into Tantivy queries over one schema."""
 
     def __init__(self, schema: tantivy.Schema) -> None:
@@ -96,21 +96,11 @@ class Compiler:
         return [Query.boost_query(Query.phrase_query(self.schema, "words", tokens, slop=1),
                                   PROXIMITY_BOOST)]
 
-    def node(self, node: Node, tolerant: Tolerance | None) -> Query:
-        """One node of the tree."""
-        if isinstance(node, LetterNumber):
-            return self._letter_number(node)
-        if isinstance(node, Not):
-            return Query.boolean_query([(Occur.MustNot, self.node(node.node, None)),
-                                        (Occur.Must, Query.all_query())])
-        if isinstance(node, AnyOf):
-            return Query.boolean_query([(Occur.Should, self.node(n, tolerant))
-                                        for n in node.nodes])
-        if isinstance(node, Phrase):
-            return self._phrase(node.text, node.field, tolerant)
-        if isinstance(node, Prefix):
-            return self._prefix(node)
-        return self._words(node, tolerant)
+    def _excluded(self, query: Query) -> Query:
+        return Query.boolean_query([(Occur.MustNot, query), (Occur.Must, Query.all_query())])
+
+    def _any_of(self, queries: list[Query]) -> Query:
+        return Query.boolean_query([(Occur.Should, q) for q in queries])
 
     def _letter_number(self, node: LetterNumber) -> Query:
         options = [
