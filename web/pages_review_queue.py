@@ -34,16 +34,12 @@ def _threshold(archive: Archive) -> float:
 
 
 def _form_fields(renderer: Renderer, record: Record, names: list[str]) -> list[FormField]:
-    shown = {row.english: row.value for row in metadata_rows(renderer, record)}
-    confidence = record.confidence or {}
+    rows = {row.key: row for row in metadata_rows(renderer, record)}  # shown as the record page
     fields = []
     for name in names:
         label, english = LABELS[name]
-        raw = confidence.get(name)
         fields.append(FormField(name, label, english, input_value(record, name),
-                                shown.get(english, ""),
-                                float(raw) if isinstance(raw, int | float) else None,
-                                CHOICES.get(name)))
+                                rows[name].value, rows[name].confidence, CHOICES.get(name)))
     return fields
 
 
