@@ -31,6 +31,8 @@ from ocr.tesseract import Word
 MIN_RUN_CONFIDENCE = 0.8
 #: The confidence a word rebuilt from a line run counts with.
 RUN_WORD_CONFIDENCE = 95.0
+#: Words read less surely than this are specks, not the line's type.
+SPECK_CONFIDENCE = 30.0
 #: Margin above and below the line's middle, as a share of its height.
 PAD = 0.15
 _SEPARATORS = frozenset("/.:-,ว")
@@ -87,9 +89,11 @@ def line_runs(glyphs: list[Glyph], x_origin: float, scale: float) -> list[Run]:
 def _line_crop(gray: np.ndarray, words: list[Word]) -> tuple[np.ndarray, int] | None:
     """The line's crop and its left edge: the words' full width, and the
     median of their tops and bottoms with a margin (a union of Tesseract's
-    boxes reaches into the lines above and below)."""
-    top = int(np.median([w.box[1] for w in words]))
-    bottom = int(np.median([w.box[3] for w in words]))
+    boxes reaches into the lines above and below). Specks Tesseract is
+    itself unsure of (below `SPECK_CONFIDENCE`) do not move the band."""
+    solid = [w for w in words if w.confidence >= SPECK_CONFIDENCE] or words
+    top = int(np.median([w.box[1] for w in solid]))
+    bottom = int(np.median([w.box[3] for w in solid]))
     if bottom - top < 4:
         return None
     pad = max(2, round((bottom - top) * PAD))

@@ -48,6 +48,9 @@ MIN_LINE_CONFIDENCE = 62
 #: A line with a word shaped like a letter number (digits/digits) is kept down to this:
 #: specks and strokes do not read as that shape, and a lost ที่ line loses the number.
 MIN_NUMBER_LINE_CONFIDENCE = 40
+#: An "other" cluster at a digit span's end wider than this many digits is
+#: digits blur joined, not a letter bled in from the next word.
+BLOB_WIDTH = 1.6
 NUMBER_SHAPE = re.compile(r"[0-9๐-๙]+/[0-9๐-๙]+")
 STRIP_GAP = 40  # pixels of paper between stacked stamp crops
 COLUMN_GAP = "     "
@@ -156,10 +159,19 @@ def _lines(words: list[Word]) -> list[str]:
 
 
 def _line_confidence(words: list[Word]) -> float:
-    """Tesseract's median confidence in a line's letters and digits: specks read as
-    punctuation or a lone tone mark beside ``ที่ ๓๗๕/๒๕๕๕`` do not sink the line."""
-    solid = [w.confidence for w in words if any(ch.isalnum() for ch in w.text)]
-    return float(np.median(solid or [w.confidence for w in words]))
+    """Tesseract's median confidence in a line's words with letters or digits,
+    or in their letters and digits each counted once if that is higher:
+    specks read as punctuation, a lone tone mark or a letter beside
+    ``ที่ ๓๗๕/๒๕๕๕`` sink neither the line nor the eight digits the model
+    read as one word, and one long doubtful word (``กันยายน:``) does not sink
+    a date whose day and year were read surely."""
+    solid = [(w.confidence, sum(ch.isalnum() for ch in w.text)) for w in words]
+    solid = [(c, n) for c, n in solid if n]
+    if not solid:
+        return float(np.median([w.confidence for w in words]))
+    per_word = float(np.median([c for c, _ in solid]))
+    per_character = float(np.median(np.repeat([c for c, _ in solid], [n for _, n in solid])))
+    return max(per_word, per_character)
 
 
 def _join(words: list[Word]) -> str:
@@ -237,10 +249,17 @@ def _digit_spans(words: list[Word]) -> list[list[int]]:
 
 def _span_text(glyphs: list[Glyph]) -> str | None:
     """The model's reading of a digit span: letters bled in at its ends are
-    dropped; a doubtful glyph, or a letter inside, keeps Tesseract's reading."""
+    dropped; a doubtful glyph, a letter inside, or an end too wide for one
+    glyph (two digits blur joined) keeps Tesseract's reading."""
+    digit_widths = [g.cluster.width for g in glyphs if g.label in DIGITS]
+    widest = BLOB_WIDTH * float(np.median(digit_widths)) if digit_widths else np.inf
     while glyphs and glyphs[0].label == OTHER:
+        if glyphs[0].cluster.width > widest:
+            return None
         glyphs = glyphs[1:]
     while glyphs and glyphs[-1].label == OTHER:
+        if glyphs[-1].cluster.width > widest:
+            return None
         glyphs = glyphs[:-1]
     # ว belongs only right after the slash of a circular number (/ว๕๐๘);
     # elsewhere the glyph is the digit the model ranks highest (๐ on some type).

@@ -42,3 +42,15 @@ def test_line_without_digits_is_left_alone() -> None:
     gray, words = _page((("เรื่อง", "เรื่อง"), ("ขอเชิญประชุม", "ขอเชิญประชุม")))
     fixed, fixes = fix_line(words, gray)
     assert fixes == 0 and [w.text for w in fixed] == ["เรื่อง", "ขอเชิญประชุม"]
+
+
+def test_specks_below_the_line_do_not_move_its_crop() -> None:
+    """Specks Tesseract reads as letters (confidence near 0) sit low beside
+    ``ที่ ๒๐๑/๒๕๖๔`` on a noisy scan: the crop stays on the digits, so the
+    year is not cut at the top and read ๒๔๖๔."""
+    gray, words = _page((("ที่", "ที"), ("๒๐๑/๒๕๖๔", "๒๐๑/๒๕๒๕")))
+    below = words[1].box[3] + 4
+    specks = [Word(text, conf, (x, below - 10, x + 6, below + 2), (1, 1, 1))
+              for text, conf, x in (("า", 0.0, 8), (".", 0.0, 14), ("บ", 2.0, 700))]
+    fixed, _ = fix_line(specks[:2] + words + specks[2:], gray)
+    assert "๒๐๑/๒๕๖๔" in " ".join(w.text for w in fixed)

@@ -42,9 +42,9 @@ def test_segment_keeps_marks_with_their_consonant():
     assert len(clusters) == 1  # ท with its vowel and tone mark
 
 
-def _glyph(label, confidence=0.99, x=0, digit="๐", digit_confidence=0.0):
-    return Glyph(label, confidence, Cluster(x, 0, x + 10, 20, np.ones((20, 10), bool)), digit,
-                 digit_confidence)
+def _glyph(label, confidence=0.99, x=0, digit="๐", digit_confidence=0.0, width=10):
+    return Glyph(label, confidence, Cluster(x, 0, x + width, 20, np.ones((20, width), bool)),
+                 digit, digit_confidence)
 
 
 def test_span_reading_trims_bled_letters_and_refuses_doubt():
@@ -54,6 +54,16 @@ def test_span_reading_trims_bled_letters_and_refuses_doubt():
     assert _span_text(doubtful) is None
     inner_letter = [_glyph("๔", x=0), _glyph(OTHER, x=12), _glyph("๒", x=24)]
     assert _span_text(inner_letter) is None
+
+
+def test_two_digits_blurred_into_one_blob_are_not_trimmed_away():
+    """Blur joins ๕๒ at the end of a year into one cluster the model calls
+    "other": dropping it as a bled letter would turn ๒๕๕๒ into ๒๕, so the
+    span keeps Tesseract's reading instead."""
+    year = [_glyph("๒", x=0), _glyph("๕", x=12), _glyph(OTHER, x=24, width=21)]
+    assert _span_text(year) is None
+    bled = [_glyph("๒", x=0), _glyph("๕", x=12), _glyph(OTHER, x=24, width=6)]
+    assert _span_text(bled) == "๒๕"
 
 
 def test_wa_is_only_the_circular_mark_after_the_slash():
@@ -120,8 +130,15 @@ def test_a_number_line_is_kept_when_specks_beside_it_read_badly():
     words = (line(1, (":", 10.0), ("-", 12.0), ("ที", 70.0), ("375/2555", 58.0), ("๊", 5.0))
              + line(2, ("ท", 55.0), ("237/12549", 45.0))
              + line(3, (".", 20.0), ("'", 15.0), ("~", 30.0))
-             + line(4, ("ซี่", 30.0), ("ๆ", 20.0)))
+             + line(4, ("ซี่", 30.0), ("ๆ", 20.0))
+             # The digit model's reading of a number is one word: more specks
+             # than words of it around must not outvote its eight digits.
+             + line(5, ("า", 0.0), (".", 0.0), ("ท", 27.0), ("๒๐๑/๒๕๖๔", 95.0), ("บ", 2.0))
+             # Nor does one long doubtful word sink a date read surely around it.
+             + line(6, ("11", 95.0), ("ก", 14.0), ("กันยายน:", 33.0), ("2560", 92.0)))
     kept = _lines(words)
     assert any("375/2555" in text for text in kept)
     assert any("237/12549" in text for text in kept)
+    assert any("๒๐๑/๒๕๖๔" in text for text in kept)
+    assert any("2560" in text for text in kept)
     assert not any(ch in text for text in kept for ch in "'~ๆ")
