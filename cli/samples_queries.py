@@ -158,19 +158,35 @@ def store_extracted(archive, letter_id: str, text: str) -> int:  # type: ignore[
         return int(record.id)
 
 
+def _scanned(truth: dict, i: int) -> list:  # type: ignore[type-arg]
+    """The letter's pages as scanned: every third with noise, blur and skew."""
+    from cli.samples import render_pages
+
+    noisy = {"noise": 0.05, "blur": 0.6, "skew_deg": 0.4} if i % 3 == 2 else {}
+    return render_pages(truth, **noisy)
+
+
 def plain_ocr(truth: dict, i: int) -> str:
     """Plain Tesseract (`tha+eng`, `--psm 3`) text of the rendered letter, cleaned as
     intake cleans it; every third letter scanned with noise, blur and skew."""
     import numpy as np
 
-    from cli.samples import render_pages
     from ocr.clean import clean_thai_text
     from ocr.tesseract import read_text
 
-    noisy = {"noise": 0.05, "blur": 0.6, "skew_deg": 0.4} if i % 3 == 2 else {}
     return clean_thai_text("\f".join(
         read_text(np.asarray(page.convert("L")), truth["dpi"], "tha+eng", 3)
-        for page in render_pages(truth, **noisy)))
+        for page in _scanned(truth, i)))
+
+
+def archive_ocr(truth: dict, i: int) -> str:
+    """The same scan read as intake reads it (`ocr.page_reader`: layout zones,
+    the digit model on number and date lines), cleaned as intake cleans it."""
+    from ocr.clean import clean_thai_text
+    from ocr.page_reader import read_page
+
+    return clean_thai_text("\f".join(read_page(page, truth["dpi"], "tha").text
+                                     for page in _scanned(truth, i)))
 
 
 def judged_archive(archive, read: list[tuple[dict, str]],  # type: ignore[no-untyped-def]

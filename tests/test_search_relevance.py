@@ -8,6 +8,11 @@ extracted as intake does; two hundred more letters with OCR-like damage
 cli/samples_queries.py are then searched and judged against ground truth.
 Targets (issue 4): recall in the top 10 ≥ 0.95, mean reciprocal rank ≥ 0.90;
 measured 0.969 and 0.971.
+
+A letter number typed in the other digits is judged twice: on the plain
+Tesseract text (which has no ๔ ๖ ๗ ๘ ๙, so some numbers are simply not in
+it) and on the same scans read as intake reads them (`ocr.page_reader`, the
+digit model on number lines): that text is what the archive indexes.
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from cli.samples import make_letter
-from cli.samples_queries import clerk_queries, evaluate, judged_archive, plain_ocr, ranked
+from cli.samples_queries import (archive_ocr, clerk_queries, evaluate, judged_archive,
+                                 plain_ocr, ranked)
 
 pytestmark = pytest.mark.slow
 
@@ -32,19 +38,35 @@ def _letter(i: int, seed: int) -> dict:
                        letter_id=f"T{seed}")
 
 
-@pytest.fixture(scope="module")
-def judged(tmp_path_factory):
-    """The archive of OCR'd and distractor letters, record id → letter id, and all truths."""
+def _judged(home, read):  # type: ignore[no-untyped-def]
+    """The archive of the held-out letters as `read` reads them and the
+    distractors, record id → letter id, and all truths."""
     from ingest.archive import Archive
     from schemas.settings import Settings
 
-    archive = Archive.open(Settings(home=tmp_path_factory.mktemp("relevance") / "home"))
+    archive = Archive.open(Settings(home=home))
     held = [_letter(i, seed) for i, seed in enumerate(HELD_OUT)]
     with ThreadPoolExecutor(max_workers=2) as pool:  # Tesseract runs as a subprocess
-        texts = list(pool.map(plain_ocr, held, range(len(held))))
+        texts = list(pool.map(read, held, range(len(held))))
     others = [_letter(i, seed) for i, seed in enumerate(DISTRACTORS)]
     ids = judged_archive(archive, list(zip(held, texts, strict=True)), others)
-    yield archive, ids, held + others
+    return archive, ids, held + others
+
+
+@pytest.fixture(scope="module")
+def judged(tmp_path_factory):
+    """Held-out letters read by plain Tesseract."""
+    archive, ids, truths = _judged(tmp_path_factory.mktemp("relevance") / "home", plain_ocr)
+    yield archive, ids, truths
+    archive.close()
+
+
+@pytest.fixture(scope="module")
+def judged_by_archive(tmp_path_factory):
+    """The same letters read as intake reads them."""
+    archive, ids, truths = _judged(tmp_path_factory.mktemp("relevance_own") / "home",
+                                   archive_ocr)
+    yield archive, ids, truths
     archive.close()
 
 
@@ -72,17 +94,36 @@ def _held_queries(truths, kind):
     return [q for q in clerk_queries(truths) if q.kind == kind and q.relevant & held_ids]
 
 
-def test_number_in_the_other_digits_finds_that_letter_first(judged, capsys):
-    """Thai-digit letters lose ๔ ๖ ๗ ๘ ๙ in Tesseract (DESIGN.md); the graded number keys
-    still bring most first. Measured 36/40: the other four lost their number line or
-    came back with letters for digits (README, "Search at archive scale")."""
+def _numbers_first(judged, reader: str) -> tuple[list[str], int]:  # type: ignore[no-untyped-def]
     archive, ids, truths = judged
     queries = _held_queries(truths, "number")
     top = ranked(archive, ids, queries)
-    first = [q.text for q in queries if top[q.text][:1] == sorted(q.relevant)]
+    missed = [q.text for q in queries if top[q.text][:1] != sorted(q.relevant)]
+    print(f"\nletter number in the other digits, first ({reader}): "
+          f"{len(queries) - len(missed)}/{len(queries)}; not first: {missed}")
+    return missed, len(queries)
+
+
+def test_number_in_the_other_digits_finds_that_letter_first(judged_by_archive, capsys):
+    """As the archive reads the scans, numbers in Thai digits come back and a
+    number typed in the other digits brings its letter first. Measured 40/40;
+    before the page reader stopped letting specks outvote a ที่ line the digit
+    model had read (``า . ที ๒๐๑/๒๕๖๔ บ`` on a noisy order), that letter was
+    not found by its number at all."""
     with capsys.disabled():
-        print(f"\nletter number in the other digits, first: {len(first)}/{len(queries)}")
-    assert len(first) >= 0.85 * len(queries), [q.text for q in queries if q.text not in first]
+        missed, n = _numbers_first(judged_by_archive, "the archive's reader")
+    assert len(missed) <= 0.05 * n, missed
+
+
+def test_number_in_the_other_digits_on_plain_tesseract_text(judged, capsys):
+    """Thai-digit letters lose ๔ ๖ ๗ ๘ ๙ in plain Tesseract (DESIGN.md); the graded
+    number keys still bring most first. Measured 36/40: two numbers are not in
+    the text at all (the ที่ line lost, the running number read as letters), two
+    lost or gained a digit and rank second and fourth (README, "Search at
+    archive scale")."""
+    with capsys.disabled():
+        missed, n = _numbers_first(judged, "plain Tesseract")
+    assert len(missed) <= 0.10 * n, missed
 
 
 def test_one_ocr_slip_in_the_query_still_finds_the_letter(judged):
