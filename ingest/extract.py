@@ -60,6 +60,9 @@ _KIND_TITLES = (
     (Kind.announcement, "ประกาศ"),
 )
 TOP_LINES = 8
+#: A short title is matched exactly but for its first letter read as a
+#: look-alike (``ดำสั่ง`` for คำสั่ง): one edit anywhere would match words.
+_TITLE_LOOKALIKES = {"ค": "ดฅ"}
 #: Free text read by OCR (subject, addressee, enclosures, signer) can lose a
 #: wrapped line or a word without leaving a trace in what is left, so it never
 #: reaches the 0.9 that says "no need to check".
@@ -120,7 +123,11 @@ def _title_confidence(line: str, title: str) -> float:
     if any(later.startswith(title) for later in core.split()[1:3]):
         return 0.85  # after a speck or a piece of the emblem read as letters
     if len(skeleton(title)) <= 4:
-        return 0.8 if skeleton(token).startswith(skeleton(title)) else 0.0
+        if skeleton(token).startswith(skeleton(title)):
+            return 0.8
+        first = _TITLE_LOOKALIKES.get(title[0], "")
+        return 0.7 if token[:1] in first and skeleton(token[1:]).startswith(
+            skeleton(title[1:])) else 0.0
     head = skeleton(token)[: len(skeleton(title))]
     return 0.8 if edit_distance(head, skeleton(title), 1) <= 1 else 0.0
 
@@ -168,6 +175,8 @@ def _order_org(lines: list[str]) -> str | None:
     """The agency after คำสั่ง on an order's title line."""
     for line in [ln for ln in lines if ln.strip()][:TOP_LINES]:
         core = strip_leading_junk(line)
+        if core[:1] in _TITLE_LOOKALIKES["ค"]:
+            core = "ค" + core[1:]  # ``ดำสั่ง``: see `_title_confidence`
         for cut in range(1, len(core) + 1):
             if skeleton(core[:cut]) == skeleton("คำสั่ง") and skeleton(core[cut:cut + 1]):
                 return core[cut:].strip() or None

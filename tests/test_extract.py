@@ -276,6 +276,16 @@ def test_sara_am_decomposed_in_labels() -> None:
     assert meta.subject == "แต่งตั้งคณะกรรมการดำเนินงาน"
 
 
+def test_an_order_title_with_its_first_letter_misread_is_still_an_order() -> None:
+    """OCR reads the ค of คำสั่ง as its look-alike ด; the order's number and
+    date (found only on an order's lines) must not be lost with the kind."""
+    meta = extract_letter(ORDER.replace("คําสั่ง", "ดำสั่ง"))
+    assert meta.kind is Kind.order and meta.confidence["kind"] < 0.9
+    assert meta.number == "123/2567" and meta.date == dt.date(2024, 1, 5)
+    assert meta.from_org == "โรงเรียนบ้านหนองบัว"
+    assert extract_letter(ORDER.replace("คําสั่ง", "ดำเนินการ")).kind is not Kind.order
+
+
 # Real Tesseract output (see tests/data/ocr/README.md): fields this version reads right on it.
 RIGHT_ON_FIXTURE = {
     "L1010001": ("kind", "date", "subject", "from_org", "secrecy", "urgency"),
@@ -356,6 +366,7 @@ def test_number_line_read_alone_removes_a_stray_leading_digit() -> None:
         ("๑๑ ก กันยายน: ๒๕๖๐", dt.date(2017, 9, 11)),  # a lone letter before the month
         ("วันที่๒๖๒ เมษายน ๒๕๕๖", dt.date(2013, 4, 26)),  # a third digit stuck to the day
         ("ลงวันที ๑๐ กุมภาพันธ์ 6๒๕๕๕", dt.date(2012, 2, 10)),  # a speck stuck to the year
+        ("วันที๒๔ กรกฎาคม ๕๕๘", dt.date(2015, 7, 24)),  # the year's ๒ lost
     ],
 )
 def test_dates_mended_from_specks_are_fuzzy(line: str, day: dt.date) -> None:

@@ -50,6 +50,8 @@ def test_parses_printed_forms(text: str, expected: dt.date) -> None:
         ("5 มค 2567", D(2024, 1, 5)),  # abbreviation without dots
         ("2 สิงหาคม 2 5 5 9", D(2016, 8, 2)),  # spaced year digits
         ("ภายในวันที่ 30 สิงหาคม 2559,", D(2016, 8, 30)),  # stray comma
+        ("สั่งณวันที่ 12 ธันวาคม พุศ . 2556", D(2013, 12, 12)),  # a speck under พ of พ.ศ.
+        ("๑๕ มกราคม พ . ศ . .๒๕๕๐", D(2007, 1, 15)),  # a speck before the year
     ],
 )
 def test_tolerates_ocr_noise(text: str, expected: dt.date) -> None:
