@@ -30,6 +30,7 @@ from ingest.extract_labels import (
 from schemas.letter import Reference
 from schemas.letter_numbers import LetterNumber
 from schemas.text import to_arabic_digits
+from schemas.thai_dates import MONTHS_FULL
 
 MAX_WRAP = 3
 #: A line after เรียน this short (Thai letters) is the rest of a wrapped addressee.
@@ -38,7 +39,10 @@ ADDRESSEE_TAIL = 24
 SIGNER_CEILING = 0.6
 # ``2. …``, ``2) …``, and ``2 …`` / ``๑แบบ…`` where OCR lost the dot.
 _ITEM_RE = re.compile(r"^\s*[0-9๐-๙]{1,2}(?:\s*[.)]\s*|\s*(?=[ก-ฮเ-ไ]))")
-_ITEM_SPLIT_RE = re.compile(r"(?:^|\s)[0-9๐-๙]\s?[.)]\s+")  # ``๒. `` and OCR's ``๒ . ``
+# ``๒. `` and OCR's ``๒ . ``, but not a cited date's day with a speck after it
+# (``ลงวันที่ 5 . กรกฎาคม 2559``).
+_ITEM_SPLIT_RE = re.compile(r"(?:^|\s)[0-9๐-๙]\s?[.)]\s+(?!(?:%s))"
+                            % "|".join(m[:3] for m in MONTHS_FULL))
 _SIGNER_RE = re.compile(r"\(\s*([^()]{4,60}?)\s*(?:\)|\|?\s*$)")
 _TITLE_RE = re.compile(r"^(?:นาย|นาง|นางสาว|ว่าที่|ดร\.|ผศ\.|รศ\.|ศ\.|พล|พัน|ร้อย|จ่า|สิบ|พ\.)")
 _SIGNER_JUNK_RE = re.compile(r"[0-9,|;:]+")
@@ -180,15 +184,17 @@ def _blocks(
 
 
 def past_blank(lines: list[str], block: Block, stop: int) -> Block:
-    """A citation cut by a blank line OCR put in it (``… ที่`` / blank / ``ศธ … ลงวันที่ …``):
-    while the block has no date yet, the next line goes on if it holds a number or a date."""
+    """A citation cut by a blank line OCR put in it (``… ที่`` / blank / ``ศธ … ลงวันที่ …``,
+    ``… ลงวันที่ ๕`` / blank / ``พฤษภาคม ๒๕๕๘``): while the block has no date yet,
+    the next line goes on if it holds a number or a date, or completes the date."""
     nxt = block.end
     while nxt < stop and not lines[nxt].strip():
         nxt += 1
     if first_date(block.text) is not None or nxt >= stop or nxt - block.end > 1:
         return block
     line = lines[nxt]
-    if label_of(line) is not None or not (NUMBER_RE.search(line) or first_date(line)):
+    if label_of(line) is not None or not (NUMBER_RE.search(line) or first_date(line)
+                                           or first_date(join_lines(block.text, line))):
         return block
     more = wrap_block(lines, nxt, line, stop)
     return Block(block.start, more.end, join_lines(block.text, more.text), block.confidence)

@@ -56,6 +56,11 @@ _GLUED_YEAR_RE = re.compile(r"(?<=[\u0e01-\u0e4e.\s])[0-9๐-๙](?=[๒2][๕5]
 _LONG_DAY_RE = re.compile(r"(?<![0-9๐-๙])([0-9๐-๙]{2})[0-9๐-๙](?=\s*[ก-ฮเแโใไ])")
 # A four-digit Thai-digit year not starting ๒๕ (after a month name or พ.ศ.).
 _THAI_YEAR_RE = re.compile(r"(?<=[\u0e01-\u0e4e.\s])(?!๒๕)[๐-๙]{2}(?P<tail>[๐-๙]{2})(?![๐-๙])")
+# Specks read as dots or commas between the day and the month, or the month
+# and the year, where OCR wrapped the date (``ลงวันที่ ๑๒`` / ``. ธันวาคม .๒๕๖๕``).
+_SPECKS_IN_DATE_RE = re.compile(
+    r"(?<=[0-9๐-๙])\s*(?:[.,]\s*)+(?=[ก-ฮเแโใไ])"
+    r"|(?<=[ก-ฮ\u0e30-\u0e4e])\s+(?:[.,]\s*)+(?=[0-9๐-๙]{4}(?![0-9๐-๙]))")
 # A BE year that lost its leading ๒ (``กรกฎาคม ๕๕๘``): three digits from ๔๘๐ to ๖๒๐.
 _LOST_TWO_RE = re.compile(r"(?<=[\u0e01-\u0e4e.\s])(?P<year>[๔๕๖4-6][0-9๐-๙]{2})(?![0-9๐-๙])")
 
@@ -275,14 +280,15 @@ def first_date(text: str) -> DateMatch | None:
     century a letter in this archive can have, and a lone digit between the
     month and the year (``กุมภาพัน 7 2560``: ธ์ read as 7) is dropped, as are
     specks read as punctuation, a lone letter before the month and a third
-    digit stuck to the day, and a year that lost its leading ๒ gets it back;
+    digit stuck to the day, dots and commas around a wrapped month, and a
+    year that lost its leading ๒ gets it back;
     such a date is a fuzzy match (lower confidence).
     """
     text = _STRAY_QUOTES_RE.sub("", text)  # specks read as quotes: ``๒๙” เมษายน``
     found = next((m for m in find_thai_dates(text) if _plausible(m)), None)
     if found is not None:
         return found
-    repaired = _LONE_DIGIT_RE.sub(" ", _STRAY_PUNCT_RE.sub(" ", text))
+    repaired = _LONE_DIGIT_RE.sub(" ", _STRAY_PUNCT_RE.sub(" ", _SPECKS_IN_DATE_RE.sub(" ", text)))
     repaired = _GLUED_YEAR_RE.sub("", repaired)
     repaired = _LONG_DAY_RE.sub(r"\1", _LONE_LETTER_RE.sub(" ", repaired))
     repaired = _THAI_YEAR_RE.sub(lambda m: "๒๕" + m["tail"], repaired)

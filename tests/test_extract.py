@@ -423,6 +423,18 @@ def test_references_glued_to_the_sender_and_numbered_with_spaced_dots() -> None:
                     ("ศธ 04225/ว321", dt.date(2009, 5, 17))]
 
 
+@pytest.mark.parametrize("cited", [
+    "ที่ ศธ 04175/ว3031 ลงวันที่ 5\n. กรกฎาคม 2559",  # a speck before the wrapped month
+    "ที่ ศธ 04175/ว3031 ลงวันที่ 5\n., , กรกฎาคม .2559",  # and before the year
+    "ที่ ศธ 04175/ว3031 ลงวันที่ 5\n\nกรกฎาคม 2559",  # a blank line inside the date
+])
+def test_a_cited_date_wrapped_with_specks_or_a_blank_line_is_read(cited: str) -> None:
+    text = EXTERNAL.replace("ที่ ศธ 04175/ว3031\nลงวันที่ 5 กรกฎาคม 2559", cited)
+    assert text != EXTERNAL
+    refs = [(r.number, r.date) for r in extract_letter(text).references]
+    assert refs == [("ศธ 04175/ว3031", dt.date(2016, 7, 5))]
+
+
 def test_a_speck_after_the_slash_is_dropped_but_leaves_doubt() -> None:
     from ingest.extract_fields import read_number
 
