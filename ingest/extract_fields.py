@@ -61,7 +61,7 @@ _THAI_YEAR_RE = re.compile(r"(?<=[\u0e01-\u0e4e.\s])(?!๒๕)[๐-๙]{2}(?P<ta
 _SPECKS_IN_DATE_RE = re.compile(
     r"(?<=[0-9๐-๙])\s*(?:[.,]\s*)+(?=[ก-ฮเแโใไ])"
     r"|(?<=[ก-ฮ\u0e30-\u0e4e])\s+(?:[.,]\s*)+(?=[0-9๐-๙]{4}(?![0-9๐-๙]))")
-# A BE year that lost its leading ๒ (``กรกฎาคม ๕๕๘``): three digits from ๔๘๐ to ๖๒๐.
+# A BE year that lost its leading ๒ (``กรกฎาคม ๕๕๘``); `_plausible` then keeps 2480–2620.
 _LOST_TWO_RE = re.compile(r"(?<=[\u0e01-\u0e4e.\s])(?P<year>[๔๕๖4-6][0-9๐-๙]{2})(?![0-9๐-๙])")
 
 
@@ -280,9 +280,9 @@ def first_date(text: str) -> DateMatch | None:
     century a letter in this archive can have, and a lone digit between the
     month and the year (``กุมภาพัน 7 2560``: ธ์ read as 7) is dropped, as are
     specks read as punctuation, a lone letter before the month and a third
-    digit stuck to the day, dots and commas around a wrapped month, and a
-    year that lost its leading ๒ gets it back;
-    such a date is a fuzzy match (lower confidence).
+    digit stuck to the day and dots and commas around a wrapped month, and a
+    year that lost its leading ๒ gets it back; such a date is a fuzzy match
+    (lower confidence).
     """
     text = _STRAY_QUOTES_RE.sub("", text)  # specks read as quotes: ``๒๙” เมษายน``
     found = next((m for m in find_thai_dates(text) if _plausible(m)), None)
