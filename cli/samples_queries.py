@@ -15,10 +15,14 @@ from __future__ import annotations
 import random
 import zlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from cli.samples import search_word
 from schemas.letter_numbers import parse_number
 from schemas.text import nfc, to_thai_digits
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 LOOKALIKE = {"ด": "ค", "ข": "ช", "บ": "ป", "พ": "ผ", "ท": "ห", "ล": "ส", "อ": "ย", "ร": "ว",
              "ถ": "ภ", "ม": "น", "ก": "ถ", "ศ": "ส", "ณ": "ฌ", "ช": "ซ"}
@@ -158,7 +162,7 @@ def store_extracted(archive, letter_id: str, text: str) -> int:  # type: ignore[
         return int(record.id)
 
 
-def _scanned(truth: dict, i: int) -> list:  # type: ignore[type-arg]
+def _scanned(truth: dict, i: int) -> list[Image.Image]:
     """The letter's pages as scanned: every third with noise, blur and skew."""
     from cli.samples import render_pages
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session
 
 from schemas.enums import RecordStatus, Secrecy
@@ -69,10 +69,14 @@ def _in_queue(clearance: Secrecy, threshold: float) -> tuple[ColumnElement[bool]
 ORDER = (Record.created_at, Record.id)
 
 
+def _queue_ids(clearance: Secrecy, threshold: float) -> Select[tuple[int]]:
+    """The ids of the queue the reader may see, oldest first (a query to cut or run)."""
+    return select(Record.id).where(*_in_queue(clearance, threshold)).order_by(*ORDER)
+
+
 def queued_ids(session: Session, clearance: Secrecy, threshold: float) -> list[int]:
     """Ids of every record in the queue the reader may see, oldest first."""
-    return list(session.scalars(select(Record.id).where(*_in_queue(clearance, threshold))
-                                .order_by(*ORDER)))
+    return list(session.scalars(_queue_ids(clearance, threshold)))
 
 
 def queue_size(session: Session, clearance: Secrecy, threshold: float) -> int:
@@ -91,8 +95,7 @@ def review_page(session: Session, clearance: Secrecy, threshold: float, page: in
     total = queue_size(session, clearance, threshold)
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
-    wanted = list(session.scalars(select(Record.id).where(*_in_queue(clearance, threshold))
-                                  .order_by(*ORDER).limit(per_page)
+    wanted = list(session.scalars(_queue_ids(clearance, threshold).limit(per_page)
                                   .offset((page - 1) * per_page)))
     records = {r.id: r for r in session.scalars(select(Record).where(Record.id.in_(wanted)))}
     entries = [QueueEntry(records[i], low_fields(records[i].confidence,
