@@ -31,6 +31,7 @@ from ingest.extract_blocks import (
 from ingest.extract_fields import (
     NumberReading,
     find_letter_date,
+    letter_years,
     find_number_line,
     read_number,
 )
@@ -247,8 +248,9 @@ def _read_header(pages: list[list[str]]) -> _Header:
     kind, kind_conf = _detect_kind(first, number_line is not None, has_to)
     reading = read_number(first[number_line], kind, None) if number_line is not None else None
     date_lines = [ln for page in pages for ln in page] if kind is Kind.order else first
+    years = letter_years("\n".join(ln for page in pages for ln in page))
     date = find_letter_date(
-        date_lines, kind, number_line, reading.end if reading else 0, subject_label
+        date_lines, kind, number_line, reading.end if reading else 0, subject_label, years
     )
     after = number_line + 1 if number_line is not None else 0
     fallback = after

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from ingest.extract_labels import skeleton, strip_leading_junk, thai_count
@@ -17,9 +18,12 @@ from ingest.extract_org import MINISTRY_CODES, agency_for, province_codes
 from schemas.enums import Kind
 from schemas.letter_numbers import LetterNumber
 from schemas.text import to_arabic_digits
-from schemas.thai_dates import DateMatch, edit_distance, find_thai_dates
+from schemas.thai_dates import DateMatch, edit_distance, find_thai_dates, match_month
 
 THAI_DIGIT_CEILING = 0.6
+#: A date whose year OCR cut or stretched by one digit, mended from the years the
+#: letter prints elsewhere (`date_in_context`), is never surer than this.
+CONTEXT_YEAR_CEILING = 0.6
 MIXED_DIGIT_CEILING = 0.3
 #: An agency's unit code is four or five digits from 0 (ศธ 04049, ศธ 0210.3); another
 #: is most likely one OCR garbled (``ศธ 3.106`` for ``ศธ 04063.106``, a lost dot).
@@ -63,6 +67,14 @@ _SPECKS_IN_DATE_RE = re.compile(
     r"|(?<=[ก-ฮ\u0e30-\u0e4e])\s+(?:[.,]\s*)+(?=[0-9๐-๙]{4}(?![0-9๐-๙]))")
 # A BE year that lost its leading ๒ (``กรกฎาคม ๕๕๘``); `_plausible` then keeps 2480–2620.
 _LOST_TWO_RE = re.compile(r"(?<=[\u0e01-\u0e4e.\s])(?P<year>[๔๕๖4-6][0-9๐-๙]{2})(?![0-9๐-๙])")
+
+# For `date_in_context`: a month-like word, the day just before it, and after it
+# an optional พ.ศ. (its พ perhaps glued to the month) and a run of digits.
+_MONTH_WORD_RE = re.compile(r"[\u0e01-\u0e4e.]{2,}")
+_DAY_BEFORE_RE = re.compile(r"(?<![0-9๐-๙])([0-9๐-๙]{1,2})\s*$")
+_YEAR_AFTER_RE = re.compile(
+    r"\s*(?:[พห]?\s*[ุู]?\s*\.?\s*ศ\s*(?:\.\s*){0,2})?(?P<run>[0-9๐-๙](?:[\s.,]*[0-9๐-๙]){1,5})")
+_BE_YEAR_RE = re.compile(r"(?<![0-9๐-๙])[๒2]\s?[๕5]\s?[0-9๐-๙]\s?[0-9๐-๙](?![0-9๐-๙])")
 
 
 @dataclass(frozen=True)
@@ -300,12 +312,59 @@ def first_date(text: str) -> DateMatch | None:
     return replace(again, fuzzy=True) if again else None
 
 
+def letter_years(text: str) -> Counter[int]:
+    """How often each plausible BE year is printed in `text` (dates, ปีงบประมาณ,
+    an order's number), for mending a date whose year OCR garbled. A year read
+    with spaces inside (``๒๕ 9 ๔``, often itself garbled) counts half."""
+    years: Counter[int] = Counter()
+    for match in _BE_YEAR_RE.finditer(text):
+        spaced = re.sub(r"\s", "", match.group())
+        year = int(to_arabic_digits(spaced))
+        if _BE_MIN <= year <= _BE_MAX:
+            years[year] += 1 if spaced == match.group() else 0.5
+    return years
+
+
+def date_in_context(text: str, years: Counter[int]) -> DateMatch | None:
+    """A date whose year lost or gained one digit, mended from the letter's other years.
+
+    ``๑๐ มิถุนายน 256 ,`` (the 4 lost) or ``๕กุมภาพันธ์พ.ศ.๒๕๕๕๒`` (a speck read
+    as a digit) cannot be read as printed; when a year the letter prints
+    elsewhere (``ปีงบประมาณ 2564``, a deadline, an order's number) is one digit
+    away, and printed there more often than any other such year, that is the
+    year. Only three- and five-digit years are mended: a four-digit year
+    misread as another is not guessed at. A fuzzy match.
+    """
+    text = _STRAY_QUOTES_RE.sub("", text)
+    for word in _MONTH_WORD_RE.finditer(text):
+        month = match_month(word.group())
+        day = _DAY_BEFORE_RE.search(text[: word.start()])
+        after = _YEAR_AFTER_RE.match(text, word.end())
+        if month is None or day is None or after is None:
+            continue
+        digits = to_arabic_digits(re.sub(r"[^0-9๐-๙]", "", after["run"]))
+        if len(digits) not in (3, 5):
+            continue
+        near = sorted(((n, y) for y, n in years.items()
+                       if edit_distance(digits, str(y), 1) <= 1), reverse=True)
+        if not near or (len(near) > 1 and near[0][0] == near[1][0]):
+            continue
+        try:
+            date = dt.date(near[0][1] - 543, month[0], int(to_arabic_digits(day[1])))
+        except ValueError:
+            continue
+        thai = any(ch in "๐๑๒๓๔๕๖๗๘๙" for ch in day[1] + after["run"])
+        return DateMatch(date, day.start(), after.end(), True, thai, False)
+    return None
+
+
 def find_letter_date(
     lines: list[str],
     kind: Kind | None,
     number_line: int | None,
     number_end: int,
     subject_line: int | None,
+    years: Counter[int] | None = None,
 ) -> tuple[dt.date | None, float, int | None]:
     """Find the letter's own date.
 
@@ -319,30 +378,43 @@ def find_letter_date(
         number_line: Index of the ที่ line, if found.
         number_end: Offset in that line just past the number.
         subject_line: Index of the เรื่อง line, if found.
+        years: BE years the whole letter prints (`letter_years`), to mend a
+            date whose year lost or gained a digit (`date_in_context`).
 
     Returns:
         ``(date, confidence, line index)`` or ``(None, 0.0, None)``.
     """
+    def read(text: str) -> tuple[DateMatch | None, float]:
+        found = first_date(text)
+        if found is not None and not found.short_year:
+            return found, date_confidence(found)
+        mended = date_in_context(text, years) if years else None
+        if mended is not None:  # ``๑ ธันวาคม ๒๕ “๔``: not the short year ๒๕
+            return mended, min(date_confidence(mended), CONTEXT_YEAR_CEILING)
+        return found, date_confidence(found) if found else 0.0
+
     if kind is Kind.order:
         for i in range(len(lines) - 1, -1, -1):
             line = lines[i]
-            if _ORDER_DATE_RE.search(skeleton(line)) and (found := first_date(line)):
-                return found.date, date_confidence(found), i
+            if _ORDER_DATE_RE.search(skeleton(line)):
+                found, conf = read(line)
+                if found:
+                    return found.date, conf, i
         return None, 0.0, None
     receipts = receipt_zone(lines)
     stop = subject_line if subject_line is not None else min(len(lines), 15)
     if number_line is not None and kind is Kind.memo:
-        found = first_date(lines[number_line][number_end:])
+        found, conf = read(lines[number_line][number_end:])
         if found and not found.short_year:
-            return found.date, date_confidence(found), number_line
+            return found.date, conf, number_line
     start = number_line + 1 if number_line is not None else 0
     for rank, span in enumerate((range(start, stop), range(0, start))):
         for i in span:
             line = lines[i]
             if i in receipts or (kind is not Kind.memo and "วันที่" in line):
                 continue
-            found = first_date(line)
+            found, conf = read(line)
             if found and not found.short_year:  # a letter prints its year in full
                 factor = 1.0 if rank == 0 and number_line is not None else 0.8
-                return found.date, round(date_confidence(found) * factor, 2), i
+                return found.date, round(conf * factor, 2), i
     return None, 0.0, None

@@ -377,6 +377,49 @@ def test_dates_mended_from_specks_are_fuzzy(line: str, day: dt.date) -> None:
     assert date_confidence(found) < 0.8
 
 
+MEMO_YEAR_CUT = """\
+บันทึกข้อความ
+ส่วนราชการ กลุ่มกฎหมายและคดี สำนักงานเขตพื้นที่การศึกษาประถมศึกษากาญจนบุรี เขต 4
+ที่ศธ 04045/1416 วันที่ 10 มิถุนายน {year}
+เรื่อง การแข่งขันทักษะวิชาการ
+เรียน ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษาประถมศึกษากาญจนบุรี
+ด้วยสำนักงานมีความประสงค์จะดำเนินการ ประจำปีงบประมาณ {context}
+ขอให้จัดส่งเอกสารภายในวันที่ 22 มิถุนายน {context}
+"""
+
+
+@pytest.mark.parametrize(
+    ("year", "context", "expected"),
+    [
+        ("256 ,", "2564", dt.date(2021, 6, 10)),  # the year's last digit lost
+        ("๒๕ “๔", "๒๕๖๔", dt.date(2021, 6, 10)),  # ๖ read as a quote, then lost
+        ("๒๕๖๔๒", "๒๕๖๔", dt.date(2021, 6, 10)),  # a speck read as a fifth digit
+        ("256 ,", "2570 หรือ 2549", None),  # no year of the letter is one digit away
+        ("2565", "2564", dt.date(2022, 6, 10)),  # a four-digit year is read as printed
+    ],
+)
+def test_a_date_whose_year_lost_a_digit_takes_the_letters_own_year(
+    year: str, context: str, expected: dt.date | None
+) -> None:
+    meta = extract_letter(MEMO_YEAR_CUT.format(year=year, context=context))
+    assert meta.date == expected
+    if expected is not None and len(to_arabic_digits(year).replace(",", "").split()[0]) != 4:
+        assert meta.confidence["date"] <= 0.6
+
+
+def test_a_mended_year_is_the_one_printed_most_and_never_a_tie() -> None:
+    from collections import Counter
+
+    from ingest.extract_fields import date_in_context, letter_years
+
+    years = letter_years("ปีงบประมาณ ๒๕๖๔ ภายใน ๒๒ มิถุนายน ๒๕๖๔ เลข ๒๕ 9 ๔")
+    assert years == Counter({2564: 2, 2594: 0.5})  # a year read with spaces counts half
+    found = date_in_context("วันที่๑ ธันวาคม ๒๕ “๔", years)
+    assert found is not None and found.date == dt.date(2021, 12, 1) and found.fuzzy
+    assert date_in_context("วันที่๑ ธันวาคม ๒๕๔", Counter({2564: 1, 2554: 1})) is None
+    assert date_in_context("วันที่ ธันวาคม ๒๕๔", Counter({2564: 1})) is None  # no day
+
+
 def test_no_date_is_made_of_a_count_or_a_phone_number() -> None:
     from ingest.extract_fields import first_date
 
