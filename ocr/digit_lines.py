@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ocr.digit_model import DIGITS, OTHER, Glyph, digit_model
+from ocr.digit_model import DIGITS, OTHER, Glyph, digit_model, keeps_tesseract
 from ocr.glyphs import WORK_HEIGHT
 from ocr.tesseract import Word
 
@@ -149,7 +149,8 @@ def fix_line(words: list[Word], gray: np.ndarray) -> tuple[list[Word], int]:
             lead = joined[:len(joined) - len(joined.lstrip(_KEPT))] if stand_in else ""
             trail = joined[len(joined.rstrip(_KEPT)):] if stand_in else ""
             new = lead + run.text + trail  # ``2.`` of an item, ``(1)``: the run has no ends
-            if new == joined:
+            if new == joined or keeps_tesseract(
+                    joined, new, min(out[i].confidence for i in touched)):
                 continue
             box = (min(out[i].box[0] for i in touched), min(out[i].box[1] for i in touched),
                    max(out[i].box[2] for i in touched), max(out[i].box[3] for i in touched))

@@ -29,6 +29,11 @@ DIGITS = frozenset("๐๑๒๓๔๕๖๗๘๙0123456789")
 DIGIT_COUNT = 20  # LABELS starts with the Thai, then the Arabic digits
 #: A cluster read below this is tried as two fused glyphs.
 SPLIT_BELOW = 0.8
+#: Tesseract's Thai model has Arabic digits in its character set and reads
+#: them well: an Arabic number it read at least this surely is not changed
+#: digit for digit into another of the same length.
+ARABIC_TRUSTED = 80.0
+_ARABIC_NUMBER = frozenset("0123456789/.:-,")
 
 
 @dataclass(frozen=True)
@@ -114,6 +119,15 @@ class DigitModel:
             *self._maybe_split(left, token, depth + 1),
             *self._maybe_split(right, token, depth + 1),
         ]
+
+
+def keeps_tesseract(read: str, model: str, confidence: float) -> bool:
+    """True when Tesseract's Arabic-digit reading `read` should stand against
+    the model's `model`: both Arabic digits and separators, as long as each
+    other, and Tesseract sure of it (``2557`` is not turned into ``2558``)."""
+    model = model.replace(" ", "")
+    return (confidence >= ARABIC_TRUSTED and len(read) == len(model)
+            and set(read) <= _ARABIC_NUMBER and set(model) <= _ARABIC_NUMBER)
 
 
 _lock = threading.Lock()

@@ -25,7 +25,7 @@ from PIL import Image
 
 from ocr.clean import clean_line
 from ocr.digit_lines import fix_digit_lines
-from ocr.digit_model import DIGITS, OTHER, Glyph, digit_model
+from ocr.digit_model import DIGITS, OTHER, Glyph, digit_model, keeps_tesseract
 from ocr.layout import Zone, colour_mask, find_zones, paper_level
 from ocr.tesseract import Word, read_words
 
@@ -58,6 +58,9 @@ COLUMN_GAP = "     "
 OCR_DPI = 250
 #: One column of text lines: keeps a letter's labels on the line they open.
 BODY_PSM = 4
+#: A stamp frame's upright sides lie within this share (%) of the crop's width from its edges.
+FRAME_EDGE = 12
+STRIP_PSM = 6  # the stamps' strip read alone: one block, no layout analysis to drop it
 
 
 @dataclass
@@ -111,9 +114,10 @@ def read_page(image: Image.Image, dpi: int, languages: str = "tha") -> PageReadi
     stamps = _stamp_lines(stamp_zones, stamp_words, [(a + strip_top, b + strip_top)
                                                      for a, b in offsets])
     if strip is not None and any(not stamp.lines for stamp in stamps):
-        # Tesseract's layout analysis sometimes drops the whole strip under a
-        # noisy page; read alone, the same crops come back.
-        alone = _read_scaled(strip, dpi, languages)
+        # Tesseract's layout analysis sometimes drops the whole strip (under a
+        # noisy page, or a strip of a few short stamps it takes for pictures);
+        # read alone as one block of text, the same crops come back.
+        alone = _read_scaled(strip, dpi, languages, psm=STRIP_PSM)
         fixes += _fix_digits(alone, strip)
         again = _stamp_lines(stamp_zones, alone, offsets)
         stamps = [old if old.lines else new for old, new in zip(stamps, again, strict=True)]
@@ -121,16 +125,17 @@ def read_page(image: Image.Image, dpi: int, languages: str = "tha") -> PageReadi
                        seconds=time.perf_counter() - started, words=page_words)
 
 
-def _read_scaled(gray: np.ndarray, dpi: int, languages: str) -> list[Word]:
+def _read_scaled(gray: np.ndarray, dpi: int, languages: str,
+                 psm: int = BODY_PSM) -> list[Word]:
     """Tesseract's words of the page, read at no more than OCR_DPI (Thai
     type at 12-16 pt loses nothing there, and Tesseract's layout analysis
     costs less); boxes come back in the page's own pixels."""
     if dpi <= OCR_DPI:
-        return read_words(gray, dpi, languages, psm=BODY_PSM)
+        return read_words(gray, dpi, languages, psm=psm)
     f = OCR_DPI / dpi
     small = cv2.resize(gray, (round(gray.shape[1] * f), round(gray.shape[0] * f)),
                        interpolation=cv2.INTER_AREA)
-    words = read_words(small, OCR_DPI, languages, psm=BODY_PSM)
+    words = read_words(small, OCR_DPI, languages, psm=psm)
     return [Word(w.text, w.confidence, tuple(round(v / f) for v in w.box), w.line)  # type: ignore[arg-type]
             for w in words]
 
@@ -211,11 +216,19 @@ def _fix_digits(words: list[Word], gray: np.ndarray) -> int:
         box = (min(words[i].box[0] for i in span), min(words[i].box[1] for i in span),
                max(words[i].box[2] for i in span), max(words[i].box[3] for i in span))
         glyphs = model.read(_crop(gray, box))
+        read = "".join(words[i].text for i in span)
         if len(span) == 1 and not SPAN_WORD.fullmatch(first.text):
             fixed = merge_digit_runs(first.text, glyphs)
         else:
             fixed = _span_text(glyphs)
-        if fixed is None or fixed == "".join(words[i].text for i in span):
+            if fixed is not None and _digit_count(fixed) < _digit_count(read):
+                # Tesseract's narrow box clipped an end glyph (a ๐ cut in
+                # half reads as a letter and is trimmed): read wider once.
+                wider = _span_text(model.read(_crop(gray, box, side=(box[3] - box[1]) // 2)))
+                if wider is not None and _digit_count(wider) == _digit_count(read):
+                    fixed = wider
+        if fixed is None or fixed == read or keeps_tesseract(
+                read, fixed, min(words[i].confidence for i in span)):
             continue
         fixes += 1
         words[span[0]] = Word(fixed, FIXED_CONFIDENCE, box, first.line)
@@ -286,13 +299,18 @@ def _span_text(glyphs: list[Glyph]) -> str | None:
     return "".join(out)
 
 
-def _crop(gray: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
-    """The word box with a margin: a little above and below, a quarter of the
-    height at the sides (Tesseract's boxes on spaced type cut glyphs)."""
+def _crop(gray: np.ndarray, box: tuple[int, int, int, int], side: int = 0) -> np.ndarray:
+    """The word box with a margin: a little above and below, an eighth of the
+    height at the sides (Tesseract's boxes on spaced type cut glyphs), or
+    `side` pixels there when that is more."""
     x0, y0, x1, y1 = box
     pad = max(2, (y1 - y0) // 6)
-    side = max(3, (y1 - y0) // 8)
+    side = max(3, (y1 - y0) // 8, side)
     return gray[max(0, y0 - pad):y1 + pad, max(0, x0 - side):x1 + side]
+
+
+def _digit_count(text: str) -> int:
+    return sum(ch in DIGITS for ch in text)
 
 
 def merge_digit_runs(text: str, glyphs: list[Glyph]) -> str:
@@ -409,8 +427,12 @@ def _strip_frame(crop: np.ndarray) -> np.ndarray:
     paper = paper_level(crop)
     dark = (crop < paper * 0.7).astype(np.uint8)
     lines = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((1, max(8, width // 2)), np.uint8))
-    lines |= cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((max(8, height * 2 // 3), 1), np.uint8))
-    lines = cv2.dilate(lines, np.ones((5, 5), np.uint8))
+    upright = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((max(8, height * 2 // 3), 1), np.uint8))
+    # A frame's sides are at the crop's edges; a tall stroke inside it is a
+    # letter's (the stem of ล in a tightly cropped ลับ), not a frame.
+    edge = max(4, width * FRAME_EDGE // 100)
+    upright[:, edge:width - edge] = 0
+    lines = cv2.dilate(lines | upright, np.ones((5, 5), np.uint8))
     out = crop.copy()
     out[lines > 0] = paper
     return out

@@ -103,10 +103,14 @@ def test_page_reader_reads_a_thai_digit_letter_number():
     assert to_thai_digits(f"{unit}/{running}") in reading.text.replace(" ", "")
 
 
-@pytest.mark.parametrize(("offset", "stamps"), [(17, {"ด่วนมาก"}), (23, {"ลับ", "ด่วนมาก"})])
+@pytest.mark.parametrize(("offset", "stamps"), [
+    (17, {"ด่วนมาก"}), (23, {"ลับ", "ด่วนมาก"}), (143, {"ลับ", "ด่วนที่สุด"}), (196, {"ลับ"}),
+])
 def test_red_stamps_are_read_off_their_strip(tmp_path, offset, stamps):
-    """A grey 150-dpi scan (the stamp crops were once matched to the wrong rows) and a
-    noisy colour scan where Tesseract drops the whole strip under the page."""
+    """A grey 150-dpi scan (the stamp crops were once matched to the wrong rows), a
+    noisy colour scan where Tesseract drops the whole strip under the page, a
+    strip of three short stamps its layout analysis takes for pictures, and a
+    tightly cropped ลับ whose ล stem was once painted out as a frame's side."""
     import pypdfium2 as pdfium
     from synthetic_letters import TUNING, letter_spec, write_spec
 
@@ -142,3 +146,69 @@ def test_a_number_line_is_kept_when_specks_beside_it_read_badly():
     assert any("๒๐๑/๒๕๖๔" in text for text in kept)
     assert any("2560" in text for text in kept)
     assert not any(ch in text for text in kept for ch in "'~ๆ")
+
+
+def test_a_stamp_frame_is_painted_out_but_not_a_letters_stem():
+    from ocr.page_reader import _strip_frame
+
+    word = _token("ลับ", "TlwgTypo", 60)
+    framed = np.pad(word, 14, constant_values=235)
+    framed[4:7, :] = framed[-7:-4, :] = 30  # the frame's top and bottom
+    framed[:, 4:7] = framed[:, -7:-4] = 30  # and its sides
+    out = _strip_frame(framed)
+    assert out[:, 4:7].min() > 128 and out[4:7, :].min() > 128  # the frame is gone
+    inner = (slice(14, -14), slice(14, -14))
+    assert ((out[inner] < 128) == (word < 128)).all()  # every stroke of ลับ is kept
+    # A stamp cropped tight to its word: a stem nearly as tall as the crop,
+    # away from its sides, is a letter's (ล of ลับ in a bold stamp face).
+    tight = np.full((60, 90), 235, np.uint8)
+    tight[4:56, 40:46] = 30
+    assert (_strip_frame(tight)[4:56, 40:46] < 128).all()
+
+
+def test_tesseract_keeps_an_arabic_number_it_read_surely():
+    from ocr.digit_model import keeps_tesseract
+
+    assert keeps_tesseract("2557", "2558", 91.0)
+    assert keeps_tesseract("04219.131/2689", "04719.131/2689", 91.0)
+    assert not keeps_tesseract("2557", "2558", 60.0)  # Tesseract unsure: the model's
+    assert not keeps_tesseract("255", "2557", 91.0)  # a digit Tesseract lost
+    assert not keeps_tesseract("๒๕๕๗", "๒๕๕๘", 91.0)  # Thai digits: Tesseract lacks ๘
+    assert not keeps_tesseract("2557", "๒๕๕๗", 91.0)
+
+
+@pytest.mark.parametrize(("offset", "printed"), [(71, "04219.131/2689"), (84, "2557")])
+def test_an_arabic_number_read_surely_is_not_rewritten_by_the_model(tmp_path, offset, printed):
+    """The digit model once turned Tesseract's right ``04219.131/2689`` into
+    ``04719…`` and a date's ``2557`` into ``2558``, each then trusted at 0.95."""
+    import pypdfium2 as pdfium
+    from synthetic_letters import TUNING, letter_spec, write_spec
+
+    spec = letter_spec(TUNING[offset])
+    dpi = spec.truth["dpi"]
+    page = pdfium.PdfDocument(write_spec(spec, tmp_path))[0].render(scale=dpi / 72).to_pil()
+    if not spec.truth["scan"]["colour"]:
+        page = page.convert("L")
+    assert printed in read_page(page, dpi).text.replace(" ", "")
+
+
+@pytest.mark.parametrize("font", ["Laksaman", "Kinnari", "Norasi", "Garuda", "Purisa"])
+def test_a_digit_half_outside_tesseracts_box_is_not_lost(font):
+    """Tesseract's box for the first word starts in the middle of its ๐: cut
+    there, the half-๐ reads as a letter and was trimmed, losing a digit of
+    the agency code; the span is read again wider instead."""
+    from ocr.page_reader import _fix_digits
+    from ocr.tesseract import Word
+
+    token = _token("๐๒๕๒.๐๐๓/๕๑๒", font, 40)
+    gray = np.pad(token, ((20, 20), (40, 40)), constant_values=235)
+    ink = (gray < 128).any(axis=0)
+    columns, rows = np.flatnonzero(ink), np.flatnonzero((gray < 128).any(axis=1))
+    first_end = columns[0]
+    while ink[first_end + 1]:
+        first_end += 1
+    middle, half = (columns[0] + first_end) // 2 + 1, columns[-1] // 2
+    words = [Word("๐๒๕๒.", 93.0, (middle, rows[0], half, rows[-1]), (1, 1, 1)),
+             Word("๐๐๓/๕๑๒", 93.0, (half + 2, rows[0], columns[-1], rows[-1]), (1, 1, 1))]
+    _fix_digits(words, gray)
+    assert "".join(w.text for w in words) == "๐๒๕๒.๐๐๓/๕๑๒"
