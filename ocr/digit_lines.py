@@ -26,6 +26,7 @@ import numpy as np
 from ocr.digit_model import DIGITS, OTHER, Glyph, digit_model, keeps_tesseract
 from ocr.glyphs import WORK_HEIGHT
 from ocr.tesseract import Word
+from schemas.thai_dates import MONTHS_FULL
 
 #: Every glyph of a run must be read at least this surely.
 MIN_RUN_CONFIDENCE = 0.8
@@ -39,6 +40,8 @@ _SEPARATORS = frozenset("/.:-,ว")
 #: Marks at a word's ends that a run (which starts and ends on a digit) leaves out.
 _KEPT = "/.:-,()"
 _STAND_INS = frozenset("0123456789๐๑๒๓๔๕๖๗๘๙/.:-,วฒซๆ")
+#: The first three letters of each month name, enough to tell them from other words.
+_MONTH_STARTS = tuple(name[:3] for name in MONTHS_FULL)
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,15 @@ def _replace_inside(text: str, runs: list[Run]) -> str | None:
     return "".join(out + [text[last:]])
 
 
+def _day_before_month(words: list[Word], touched: list[int]) -> bool:
+    """True when the touched words are a short reading (``ข``, ``อป``) just
+    before a month name: there a single digit the model sees is a date's day."""
+    if sum(len(words[i].text) for i in touched) > 3:
+        return False
+    after = "".join(w.text for w in words[touched[-1] + 1:]).lstrip(" .,")
+    return after.startswith(_MONTH_STARTS)
+
+
 def fix_line(words: list[Word], gray: np.ndarray) -> tuple[list[Word], int]:
     """One line's words with the model's line-level digit runs put in."""
     cut = _line_crop(gray, words)
@@ -144,7 +156,8 @@ def fix_line(words: list[Word], gray: np.ndarray) -> tuple[list[Word], int]:
         kept = run.digits >= sum(ch.isdigit() for ch in joined) - 1 and (
             "/" in run.text or "/" not in joined)  # a run that lost digits or the slash is worse
         stand_in = all(set(t) <= _STAND_INS for t in texts)
-        misread = run.digits >= 2 and all(_covered(out[i], run) > 0.85 for i in touched)
+        misread = (run.digits >= 2 or _day_before_month(out, touched)) and all(
+            _covered(out[i], run) > 0.85 for i in touched)
         if whole and kept and (stand_in or misread):
             lead = joined[:len(joined) - len(joined.lstrip(_KEPT))] if stand_in else ""
             trail = joined[len(joined.rstrip(_KEPT)):] if stand_in else ""

@@ -31,9 +31,9 @@ DIGIT_COUNT = 20  # LABELS starts with the Thai, then the Arabic digits
 SPLIT_BELOW = 0.8
 #: Tesseract's Thai model has Arabic digits in its character set and reads
 #: them well: an Arabic number it read at least this surely is not changed
-#: digit for digit into another of the same length.
+#: into another of the same length or shorter.
 ARABIC_TRUSTED = 80.0
-_ARABIC_NUMBER = frozenset("0123456789/.:-,")
+_ARABIC_NUMBER = frozenset("0123456789/.:-,ว")
 
 
 @dataclass(frozen=True)
@@ -123,10 +123,12 @@ class DigitModel:
 
 def keeps_tesseract(read: str, model: str, confidence: float) -> bool:
     """True when Tesseract's Arabic-digit reading `read` should stand against
-    the model's `model`: both Arabic digits and separators, as long as each
-    other, and Tesseract sure of it (``2557`` is not turned into ``2558``)."""
+    the model's `model`: both Arabic digits and separators, the model's no
+    longer, and Tesseract sure of it (``2557`` is not turned into ``2558``,
+    nor ``04171/ว179`` into ``4171/ว179`` when the model took the 0 with the
+    letter before it). A longer reading is the model's: Tesseract lost a digit."""
     model = model.replace(" ", "")
-    return (confidence >= ARABIC_TRUSTED and len(read) == len(model)
+    return (confidence >= ARABIC_TRUSTED and len(model) <= len(read)
             and set(read) <= _ARABIC_NUMBER and set(model) <= _ARABIC_NUMBER)
 
 

@@ -54,3 +54,38 @@ def test_specks_below_the_line_do_not_move_its_crop() -> None:
               for text, conf, x in (("า", 0.0, 8), (".", 0.0, 14), ("บ", 2.0, 700))]
     fixed, _ = fix_line(specks[:2] + words + specks[2:], gray)
     assert "๒๐๑/๒๕๖๔" in " ".join(w.text for w in fixed)
+
+
+def test_a_day_read_as_a_letter_before_a_month_is_a_digit_there_only():
+    from ocr.digit_lines import _day_before_month
+    from ocr.tesseract import Word
+
+    def words(*texts):
+        return [Word(t, 90.0, (30 * i, 0, 30 * i + 25, 20), (1, 1, 1)) for i, t in enumerate(texts)]
+
+    assert _day_before_month(words("«", "กันยายน", "๒๕๔๘"), [0])
+    assert _day_before_month(words("ข", "มี", "นาคม"), [0])  # a month cut into words
+    assert not _day_before_month(words("ข", "นาคม"), [0])  # no month follows
+    assert not _day_before_month(words("ของ", "กันยายน"), [0, 1])  # too long for a day
+
+
+def test_a_day_tesseract_read_as_a_sign_is_read_by_the_model(tmp_path):
+    """Tuning letter 500132 (Norasi, 240 dpi): the day ๙ came back ``«``, so
+    the letter had no date."""
+    from synthetic_letters import TUNING, scanned_page
+    from ocr.page_reader import read_page
+
+    page, dpi = scanned_page(TUNING[132], tmp_path)
+    assert "๙ กันยายน ๒๕๔๘" in read_page(page, dpi).text
+
+
+def test_a_line_run_with_fewer_digits_than_tesseracts_sure_arabic_is_not_used(tmp_path):
+    """Tuning letter 500084: Tesseract read ``04171/`` right; the line's run,
+    whose 0 the model took with ธ for one letter, had one digit fewer and
+    once replaced it (``4171/``). Thai digits keep the one-digit allowance:
+    Tesseract reads a ๘ it lacks as two digits."""
+    from synthetic_letters import TUNING, scanned_page
+    from ocr.page_reader import read_page
+
+    page, dpi = scanned_page(TUNING[84], tmp_path)
+    assert "04171/" in read_page(page, dpi).text

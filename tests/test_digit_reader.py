@@ -111,14 +111,9 @@ def test_red_stamps_are_read_off_their_strip(tmp_path, offset, stamps):
     noisy colour scan where Tesseract drops the whole strip under the page, a
     strip of three short stamps its layout analysis takes for pictures, and a
     tightly cropped ลับ whose ล stem was once painted out as a frame's side."""
-    import pypdfium2 as pdfium
-    from synthetic_letters import TUNING, letter_spec, write_spec
+    from synthetic_letters import TUNING, scanned_page
 
-    spec = letter_spec(TUNING[offset])
-    dpi = spec.truth["dpi"]
-    page = pdfium.PdfDocument(write_spec(spec, tmp_path))[0].render(scale=dpi / 72).to_pil()
-    if not spec.truth["scan"]["colour"]:
-        page = page.convert("L")
+    page, dpi = scanned_page(TUNING[offset], tmp_path)
     read = {"".join(line.split()) for stamp in read_page(page, dpi).stamps for line in stamp.lines}
     assert stamps <= read, read
 
@@ -172,6 +167,7 @@ def test_tesseract_keeps_an_arabic_number_it_read_surely():
     assert keeps_tesseract("2557", "2558", 91.0)
     assert keeps_tesseract("04219.131/2689", "04719.131/2689", 91.0)
     assert not keeps_tesseract("2557", "2558", 60.0)  # Tesseract unsure: the model's
+    assert keeps_tesseract("04171/ว179", "4171/ว 179", 91.0)  # the model lost the 0
     assert not keeps_tesseract("255", "2557", 91.0)  # a digit Tesseract lost
     assert not keeps_tesseract("๒๕๕๗", "๒๕๕๘", 91.0)  # Thai digits: Tesseract lacks ๘
     assert not keeps_tesseract("2557", "๒๕๕๗", 91.0)
@@ -181,14 +177,9 @@ def test_tesseract_keeps_an_arabic_number_it_read_surely():
 def test_an_arabic_number_read_surely_is_not_rewritten_by_the_model(tmp_path, offset, printed):
     """The digit model once turned Tesseract's right ``04219.131/2689`` into
     ``04719…`` and a date's ``2557`` into ``2558``, each then trusted at 0.95."""
-    import pypdfium2 as pdfium
-    from synthetic_letters import TUNING, letter_spec, write_spec
+    from synthetic_letters import TUNING, scanned_page
 
-    spec = letter_spec(TUNING[offset])
-    dpi = spec.truth["dpi"]
-    page = pdfium.PdfDocument(write_spec(spec, tmp_path))[0].render(scale=dpi / 72).to_pil()
-    if not spec.truth["scan"]["colour"]:
-        page = page.convert("L")
+    page, dpi = scanned_page(TUNING[offset], tmp_path)
     assert printed in read_page(page, dpi).text.replace(" ", "")
 
 
