@@ -66,9 +66,10 @@ TOP_LINES = 8
 _TITLE_LOOKALIKES = {"ค": "ดฅ"}
 #: Free text read by OCR (subject, addressee, enclosures, signer) can lose a
 #: wrapped line or a word without leaving a trace in what is left, so it never
-#: reaches the 0.9 that says "no need to check".
+#: reaches the 0.9 that says "no need to check"; nor can the list of
+#: references, whose second item OCR can drop with the line it was on.
 FREE_TEXT_CEILING = 0.85
-_FREE_TEXT = ("subject", "to", "enclosures", "signer")
+_FREE_TEXT = ("subject", "to", "enclosures", "signer", "references")
 
 
 def _letter_spaced(line: str) -> bool:

@@ -104,6 +104,15 @@ def test_external_letter_with_ocr_misreadings() -> None:
     assert meta.secrecy is Secrecy.none and meta.urgency is Urgency.normal
 
 
+def test_lists_ocr_can_lose_a_line_of_are_never_sure_enough_to_skip_checking() -> None:
+    """A second reference on a line OCR dropped leaves no trace in the first:
+    references, like free text, stay below 0.9."""
+    meta = extract_letter(EXTERNAL)
+    assert meta.references and 0.7 <= meta.confidence["references"] < 0.9
+    for field in ("subject", "to", "enclosures", "signer"):
+        assert meta.confidence[field] < 0.9, field
+
+
 def test_memo_with_latin_agency_letters() -> None:
     meta = extract_letter(MEMO)
     assert meta.kind is Kind.memo
