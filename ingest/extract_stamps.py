@@ -86,7 +86,9 @@ def _read_stamp(line: str) -> _Hit | None:
     (best, word), (second, other) = scored[0], scored[1]
     if best > _FUZZY_LIMIT:
         return _read_by_suffix(core)
-    if second - best >= _MARGIN:
+    # Nearer one word only for being shorter (``สะมาก``: no letter of ลับ or
+    # ด่วน) says nothing: a tie.
+    if second - best >= _MARGIN and set(skeleton(word)[:2]) & set(skel):
         return _Hit(STAMPS[word], 0.55)
     return _tie(STAMPS[word], STAMPS[other], 0.4)
 
@@ -125,7 +127,10 @@ def _read_by_suffix(core: str) -> _Hit | None:
         to_urgent, to_secret = _weighted_distance(head, "ดวน"), _weighted_distance(head, "ลบ")
         if min(to_urgent, to_secret) > 2:
             return None
-        if abs(to_urgent - to_secret) >= _MARGIN:
+        # A head with no letter of either word (``สะ`` of ``สะ มา ก``) is nearer ลบ
+        # only for being short: that says nothing, so it stays a tie.
+        shares = bool(set(head) & set("ดวนลบ"))
+        if shares and abs(to_urgent - to_secret) >= _MARGIN:
             return _Hit(urgent if to_urgent < to_secret else secret, 0.4)
         return _tie(urgent, secret, 0.3)
     return None

@@ -207,6 +207,25 @@ def test_lab_read_with_its_vowel_lost_is_a_stamp_but_an_unsure_one() -> None:
     assert extract_letter(f"ลบ ข้อมูล\n{EXTERNAL}").secrecy is Secrecy.none
 
 
+@pytest.mark.parametrize(("zone", "secrecy", "urgency"), [
+    ("สะ มา ก", Secrecy.none, Urgency.very_urgent),  # no letter of ลับ or ด่วน: a tie
+    ("ฆสมาก", Secrecy.none, Urgency.very_urgent),  # the same, read by its tail มาก
+    ("ลับมก", Secrecy.secret, Urgency.normal),
+    ("ด่วนมก", Secrecy.none, Urgency.very_urgent),
+])
+def test_a_stamp_garbled_past_its_first_word_is_not_given_to_the_shorter_word(
+    zone: str, secrecy: Secrecy, urgency: Urgency
+) -> None:
+    """Sample L1020001's ด่วนมาก read off its stamp as ``สะ มา ก`` was nearer
+    ลับมาก only for ลับ being shorter than ด่วน; with no letter of either, it
+    is a tie, given to urgency (the commoner stamp), unsure."""
+    from ingest.extract_stamps import read_stamps
+
+    got = read_stamps([EXTERNAL.splitlines()], [zone])
+    assert (got[0], got[2]) == (secrecy, urgency)
+    assert max(got[1], got[3]) < 0.7
+
+
 def test_secrecy_stamp_at_the_bottom() -> None:
     assert extract_letter(EXTERNAL + "\nลับมาก\n").secrecy is Secrecy.secret
 
