@@ -325,7 +325,8 @@ def main() -> None:
     report = {"seed": args.seed, "tokens": args.tokens, "epochs": args.epochs,
               "trained_on": list(train_families), "held_out_font": args.hold_out,
               "fresh_tokens": evaluate(args.out, vx, vy),
-              "per_family": per_family(args.out, args.seed + 2, FAMILIES, 400),
+              "per_family": per_family(args.out, args.seed + 2, FAMILIES,
+                                       max(20, min(400, args.tokens // 100))),
               "train": evaluate(args.out, x[:20000], y[:20000]),
               "seconds": round(time.perf_counter() - t0)}
     args.out.with_suffix(".json").write_text(json.dumps(report, ensure_ascii=False, indent=1))
