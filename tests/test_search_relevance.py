@@ -106,8 +106,9 @@ def _numbers_first(judged, reader: str) -> tuple[list[str], int]:  # type: ignor
 
 def test_number_in_the_other_digits_finds_that_letter_first(judged_by_archive, capsys):
     """As the archive reads the scans, numbers in Thai digits come back and a
-    number typed in the other digits brings its letter first. Measured 40/40;
-    before the page reader stopped letting specks outvote a ที่ line the digit
+    number typed in the other digits brings its letter first. Measured 40/40
+    with the digit model of 2026-11-20, 38/40 with the one retrained on all
+    thirteen fonts (see README, "Relevance on OCR text"); before the page reader stopped letting specks outvote a ที่ line the digit
     model had read (``า . ที ๒๐๑/๒๕๖๔ บ`` on a noisy order), that letter was
     not found by its number at all."""
     with capsys.disabled():
