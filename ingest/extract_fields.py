@@ -314,14 +314,15 @@ def first_date(text: str) -> DateMatch | None:
 
 def letter_years(text: str) -> Counter[int]:
     """How often each plausible BE year is printed in `text` (dates, ปีงบประมาณ,
-    an order's number), for mending a date whose year OCR garbled. A year read
-    with spaces inside (``๒๕ 9 ๔``, often itself garbled) counts half."""
+    an order's number), for mending a date whose year OCR garbled; in halves:
+    a year read whole counts 2, one read with spaces inside (``๒๕ 9 ๔``, often
+    itself garbled) 1."""
     years: Counter[int] = Counter()
     for match in _BE_YEAR_RE.finditer(text):
-        spaced = re.sub(r"\s", "", match.group())
-        year = int(to_arabic_digits(spaced))
+        digits = re.sub(r"\s", "", match.group())
+        year = int(to_arabic_digits(digits))
         if _BE_MIN <= year <= _BE_MAX:
-            years[year] += 1 if spaced == match.group() else 0.5
+            years[year] += 2 if digits == match.group() else 1
     return years
 
 

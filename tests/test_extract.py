@@ -441,7 +441,7 @@ def test_a_mended_year_is_the_one_printed_most_and_never_a_tie() -> None:
     from ingest.extract_fields import date_in_context, letter_years
 
     years = letter_years("ปีงบประมาณ ๒๕๖๔ ภายใน ๒๒ มิถุนายน ๒๕๖๔ เลข ๒๕ 9 ๔")
-    assert years == Counter({2564: 2, 2594: 0.5})  # a year read with spaces counts half
+    assert years == Counter({2564: 4, 2594: 1})  # in halves: a year read with spaces counts 1
     found = date_in_context("วันที่๑ ธันวาคม ๒๕ “๔", years)
     assert found is not None and found.date == dt.date(2021, 12, 1) and found.fuzzy
     assert date_in_context("วันที่๑ ธันวาคม ๒๕๔", Counter({2564: 1, 2554: 1})) is None
