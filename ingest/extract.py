@@ -31,8 +31,8 @@ from ingest.extract_blocks import (
 from ingest.extract_fields import (
     NumberReading,
     find_letter_date,
-    letter_years,
     find_number_line,
+    letter_years,
     read_number,
 )
 from ingest.extract_labels import (
@@ -248,8 +248,9 @@ def _read_header(pages: list[list[str]]) -> _Header:
     has_to = any(h.name == "to" for _, h in labels)
     kind, kind_conf = _detect_kind(first, number_line is not None, has_to)
     reading = read_number(first[number_line], kind, None) if number_line is not None else None
-    date_lines = [ln for page in pages for ln in page] if kind is Kind.order else first
-    years = letter_years("\n".join(ln for page in pages for ln in page))
+    every_line = [ln for page in pages for ln in page]
+    date_lines = every_line if kind is Kind.order else first
+    years = letter_years("\n".join(every_line))
     date = find_letter_date(
         date_lines, kind, number_line, reading.end if reading else 0, subject_label, years
     )

@@ -30,7 +30,7 @@ from ingest.extract_labels import (
 from schemas.letter import Reference
 from schemas.letter_numbers import LetterNumber
 from schemas.text import to_arabic_digits
-from schemas.thai_dates import MONTHS_FULL
+from schemas.thai_dates import MONTH_STARTS
 
 MAX_WRAP = 3
 #: A line after เรียน this short (Thai letters) is the rest of a wrapped addressee.
@@ -42,7 +42,7 @@ _ITEM_RE = re.compile(r"^\s*[0-9๐-๙]{1,2}(?:\s*[.)]\s*|\s*(?=[ก-ฮเ-ไ
 # ``๒. `` and OCR's ``๒ . ``, but not a cited date's day with a speck after it
 # (``ลงวันที่ 5 . กรกฎาคม 2559``).
 _ITEM_SPLIT_RE = re.compile(r"(?:^|\s)[0-9๐-๙]\s?[.)]\s+(?!(?:%s))"
-                            % "|".join(m[:3] for m in MONTHS_FULL))
+                            % "|".join(MONTH_STARTS))
 _SIGNER_RE = re.compile(r"\(\s*([^()]{4,60}?)\s*(?:\)|\|?\s*$)")
 _TITLE_RE = re.compile(r"^(?:นาย|นาง|นางสาว|ว่าที่|ดร\.|ผศ\.|รศ\.|ศ\.|พล|พัน|ร้อย|จ่า|สิบ|พ\.)")
 _SIGNER_JUNK_RE = re.compile(r"[0-9,|;:]+")

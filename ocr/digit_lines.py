@@ -23,10 +23,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ocr.digit_model import DIGITS, OTHER, Glyph, digit_model, keeps_tesseract
+from ocr.digit_model import DIGITS, OTHER, Glyph, digit_count, digit_model, keeps_tesseract
 from ocr.glyphs import WORK_HEIGHT
 from ocr.tesseract import Word
-from schemas.thai_dates import MONTHS_FULL
+from schemas.thai_dates import MONTH_STARTS
 
 #: Every glyph of a run must be read at least this surely.
 MIN_RUN_CONFIDENCE = 0.8
@@ -40,8 +40,6 @@ _SEPARATORS = frozenset("/.:-,ว")
 #: Marks at a word's ends that a run (which starts and ends on a digit) leaves out.
 _KEPT = "/.:-,()"
 _STAND_INS = frozenset("0123456789๐๑๒๓๔๕๖๗๘๙/.:-,วฒซๆ")
-#: The first three letters of each month name, enough to tell them from other words.
-_MONTH_STARTS = tuple(name[:3] for name in MONTHS_FULL)
 
 
 @dataclass(frozen=True)
@@ -55,7 +53,7 @@ class Run:
 
     @property
     def digits(self) -> int:
-        return sum(ch in DIGITS for ch in self.text)
+        return digit_count(self.text)
 
 
 def line_runs(glyphs: list[Glyph], x_origin: float, scale: float) -> list[Run]:
@@ -132,7 +130,7 @@ def _day_before_month(words: list[Word], touched: list[int]) -> bool:
     if sum(len(words[i].text) for i in touched) > 3:
         return False
     after = "".join(w.text for w in words[touched[-1] + 1:]).lstrip(" .,")
-    return after.startswith(_MONTH_STARTS)
+    return after.startswith(MONTH_STARTS)
 
 
 def fix_line(words: list[Word], gray: np.ndarray) -> tuple[list[Word], int]:

@@ -121,6 +121,11 @@ class DigitModel:
         ]
 
 
+def digit_count(text: str) -> int:
+    """How many Thai and Arabic digits `text` holds."""
+    return sum(ch in DIGITS for ch in text)
+
+
 def keeps_tesseract(read: str, model: str, confidence: float) -> bool:
     """True when Tesseract's Arabic-digit reading `read` should stand against
     the model's `model`: both Arabic digits and separators, the model's no

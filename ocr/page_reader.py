@@ -25,7 +25,7 @@ from PIL import Image
 
 from ocr.clean import clean_line
 from ocr.digit_lines import fix_digit_lines
-from ocr.digit_model import DIGITS, OTHER, Glyph, digit_model, keeps_tesseract
+from ocr.digit_model import DIGITS, OTHER, Glyph, digit_count, digit_model, keeps_tesseract
 from ocr.layout import Zone, colour_mask, find_zones, paper_level
 from ocr.tesseract import Word, read_words
 
@@ -221,11 +221,11 @@ def _fix_digits(words: list[Word], gray: np.ndarray) -> int:
             fixed = merge_digit_runs(first.text, glyphs)
         else:
             fixed = _span_text(glyphs)
-            if fixed is not None and _digit_count(fixed) < _digit_count(read):
+            if fixed is not None and digit_count(fixed) < digit_count(read):
                 # Tesseract's narrow box clipped an end glyph (a ๐ cut in
                 # half reads as a letter and is trimmed): read wider once.
                 wider = _span_text(model.read(_crop(gray, box, side=(box[3] - box[1]) // 2)))
-                if wider is not None and _digit_count(wider) == _digit_count(read):
+                if wider is not None and digit_count(wider) == digit_count(read):
                     fixed = wider
         if fixed is None or fixed == read or keeps_tesseract(
                 read, fixed, min(words[i].confidence for i in span)):
@@ -307,10 +307,6 @@ def _crop(gray: np.ndarray, box: tuple[int, int, int, int], side: int = 0) -> np
     pad = max(2, (y1 - y0) // 6)
     side = max(3, (y1 - y0) // 8, side)
     return gray[max(0, y0 - pad):y1 + pad, max(0, x0 - side):x1 + side]
-
-
-def _digit_count(text: str) -> int:
-    return sum(ch in DIGITS for ch in text)
 
 
 def merge_digit_runs(text: str, glyphs: list[Glyph]) -> str:

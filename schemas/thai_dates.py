@@ -30,6 +30,10 @@ MONTHS_FULL = (
     "ธันวาคม",
 )
 
+#: The first three letters of each full month name: enough to tell a month
+#: from other words where OCR has garbled or cut the rest.
+MONTH_STARTS = tuple(name[:3] for name in MONTHS_FULL)
+
 MONTHS_ABBR = (
     "ม.ค.",
     "ก.พ.",
