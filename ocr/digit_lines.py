@@ -3,9 +3,10 @@
 Tesseract's word boxes on Thai type are loose and, at 150–200 dpi, often one
 per letter: a crop cut from them clips glyphs, and a digit it read as a
 letter (``อป`` for ``๑๗``, ``ป`` for ``/``) never becomes a digit span. Here
-the model reads the line as one crop (the full width of its words, the
-height of its middle), so no glyph is cut; its runs of digits and separators
-are put back on the page's words by their x position:
+the model reads the line as one crop per column (the full width of its
+words, the height of its middle), so no glyph is cut; its runs of digits and
+separators (a wide gap ends a run) are put back on the page's words by
+their x position:
 
 - a run replaces the words it covers when they are digits, separators or
   OCR's stand-ins for them, or when it covers them whole and has two or more
@@ -14,7 +15,9 @@ are put back on the page's words by their x position:
   digit runs are replaced one for one when the counts agree.
 
 A run is used only when every glyph in it is read with at least
-`MIN_RUN_CONFIDENCE`; otherwise the word-level reading stays.
+`MIN_RUN_CONFIDENCE`, and not when it has fewer digits than the words it
+would replace (beyond what Tesseract's splitting of the digits it lacks
+explains) or lost their slash or dot; otherwise the word-level reading stays.
 """
 
 from __future__ import annotations
@@ -37,6 +40,13 @@ SPECK_CONFIDENCE = 30.0
 #: Margin above and below the line's middle, as a share of its height.
 PAD = 0.15
 _SEPARATORS = frozenset("/.:-,ว")
+#: A gap wider than this many glyph heights ends a run: a stray mark far
+#: along the line read as a doubtful digit is not part of the number.
+RUN_GAP = 2.0
+#: A gap wider than this many word heights parts a line's columns.
+COLUMN_GAP = 3.0
+#: The digits Tesseract's Thai model lacks; it reads each as one or two others.
+_UNKNOWN_TO_TESSERACT = frozenset("๔๖๗๘๙")
 #: Marks at a word's ends that a run (which starts and ends on a digit) leaves out.
 _KEPT = "/.:-,()"
 _STAND_INS = frozenset("0123456789๐๑๒๓๔๕๖๗๘๙/.:-,วฒซๆ")
@@ -81,8 +91,11 @@ def line_runs(glyphs: list[Glyph], x_origin: float, scale: float) -> list[Run]:
     for glyph in glyphs:
         if glyph.label == OTHER:
             close()
-        else:
-            current.append(glyph)
+            continue
+        if current and glyph.cluster.x0 - current[-1].cluster.x1 > RUN_GAP * max(
+                current[-1].cluster.height, glyph.cluster.height):
+            close()
+        current.append(glyph)
     close()
     return runs
 
@@ -90,11 +103,19 @@ def line_runs(glyphs: list[Glyph], x_origin: float, scale: float) -> list[Run]:
 def _line_crop(gray: np.ndarray, words: list[Word]) -> tuple[np.ndarray, int] | None:
     """The line's crop and its left edge: the words' full width, and the
     median of their tops and bottoms with a margin (a union of Tesseract's
-    boxes reaches into the lines above and below). Specks Tesseract is
-    itself unsure of (below `SPECK_CONFIDENCE`) do not move the band."""
+    boxes reaches into the lines above and below); where Tesseract read
+    digits in some words, the band reaches up to their median top too (the
+    curl of Purisa's ๕ rises above the letters) and ends at their median
+    bottom (letters' boxes stretched to the line below brought its marks in,
+    where they met the tail of ๖). Specks Tesseract is itself unsure of
+    (below `SPECK_CONFIDENCE`) do not move the band."""
     solid = [w for w in words if w.confidence >= SPECK_CONFIDENCE] or words
+    numbers = [w for w in solid if any(ch.isdigit() for ch in w.text)]
     top = int(np.median([w.box[1] for w in solid]))
     bottom = int(np.median([w.box[3] for w in solid]))
+    if numbers:  # see above: Purisa's ๕ above, the next line's marks below
+        top = min(top, int(np.median([w.box[1] for w in numbers])))
+        bottom = int(np.median([w.box[3] for w in numbers]))
     if bottom - top < 4:
         return None
     pad = max(2, round((bottom - top) * PAD))
@@ -108,6 +129,15 @@ def _covered(word: Word, run: Run) -> float:
     """Share of the word's width inside the run."""
     width = max(1, word.box[2] - word.box[0])
     return max(0.0, min(word.box[2], run.x1) - max(word.box[0], run.x0)) / width
+
+
+def _split_allowance(run: Run, read: str) -> int:
+    """How many more digits than the run the words `read` under it may hold:
+    one, or, when they are Tesseract's own reading (none of the digits its
+    model lacks), one per such digit in the run (it reads ``๖`` as ``๒๐``)."""
+    if any(ch in _UNKNOWN_TO_TESSERACT for ch in read):
+        return 1  # already the model's reading: no digit was split there
+    return max(1, sum(ch in _UNKNOWN_TO_TESSERACT for ch in run.text))
 
 
 def _replace_inside(text: str, runs: list[Run]) -> str | None:
@@ -134,7 +164,33 @@ def _day_before_month(words: list[Word], touched: list[int]) -> bool:
 
 
 def fix_line(words: list[Word], gray: np.ndarray) -> tuple[list[Word], int]:
-    """One line's words with the model's line-level digit runs put in."""
+    """One line's words with the model's line-level digit runs put in, each
+    column of it (``ที่ ศธ ๐๒๙๗/๑๓๑๓`` and, far right, the office's address)
+    cut and read on its own: one band across a slightly skewed page clips
+    the bottom of the digits at one end."""
+    out: list[Word] = []
+    fixes = 0
+    for segment in _columns(words):
+        fixed, n = _fix_segment(segment, gray)
+        out += fixed
+        fixes += n
+    return out, fixes
+
+
+def _columns(words: list[Word]) -> list[list[Word]]:
+    """The line's words split where a gap is wider than `COLUMN_GAP` heights."""
+    height = float(np.median([w.box[3] - w.box[1] for w in words])) if words else 0.0
+    columns: list[list[Word]] = []
+    for word in words:
+        if columns and word.box[0] - columns[-1][-1].box[2] <= COLUMN_GAP * height:
+            columns[-1].append(word)
+        else:
+            columns.append([word])
+    return columns
+
+
+def _fix_segment(words: list[Word], gray: np.ndarray) -> tuple[list[Word], int]:
+    """`fix_line` on one column of a line."""
     cut = _line_crop(gray, words)
     if cut is None:
         return words, 0
@@ -151,8 +207,9 @@ def fix_line(words: list[Word], gray: np.ndarray) -> tuple[list[Word], int]:
         joined = "".join(texts)
         span = max(out[i].box[2] for i in touched) - min(out[i].box[0] for i in touched)
         whole = run.x1 - run.x0 >= 0.75 * span  # a run over part of a word says nothing of the rest
-        kept = run.digits >= sum(ch.isdigit() for ch in joined) - 1 and (
-            "/" in run.text or "/" not in joined)  # a run that lost digits or the slash is worse
+        kept = run.digits >= sum(ch.isdigit() for ch in joined) - _split_allowance(run, joined) and all(
+            mark in run.text for mark in "/." if mark in joined.strip(_KEPT)
+        )  # a run that lost digits, the slash or a sub-unit's dot (too small for its band) is worse
         stand_in = all(set(t) <= _STAND_INS for t in texts)
         misread = (run.digits >= 2 or _day_before_month(out, touched)) and all(
             _covered(out[i], run) > 0.85 for i in touched)

@@ -6,8 +6,11 @@ number tokens itself: a word crop is cut into glyph clusters
 (`ocr.glyphs`), and a small multilayer perceptron — trained by
 `scripts/train_digit_model.py` on glyphs rendered from Debian's TLWG fonts —
 names each cluster: a Thai or Arabic digit, ``/ . : - ,``, ``ว`` (circular
-letters) or "other" (any other letter). Pure numpy at run time; the weights
-ship in `ocr/models/thai_digits.npz`, nothing is downloaded.
+letters) or "other" (any other letter). Scans bend the one-glyph-per-cluster
+rule both ways, and the reader mends both: a wide "other" beside a digit is
+tried at every cut as two digits blur fused (``๔๒``), and overlapping pieces
+are read together as the one digit noise broke (``๒``). Pure numpy at run
+time; the weights ship in `ocr/models/thai_digits.npz`, nothing is downloaded.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from pathlib import Path
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ocr.glyphs import Cluster, features, segment, split
+from ocr.glyphs import Cluster, cut_at, features, join, segment, split
 
 MODEL_PATH = Path(__file__).parent / "models" / "thai_digits.npz"
 OTHER = "other"
@@ -29,6 +32,17 @@ DIGITS = frozenset("๐๑๒๓๔๕๖๗๘๙0123456789")
 DIGIT_COUNT = 20  # LABELS starts with the Thai, then the Arabic digits
 #: A cluster read below this is tried as two fused glyphs.
 SPLIT_BELOW = 0.8
+#: A cluster at least this many times as wide as it is tall, read "other"
+#: beside a digit, is tried as two digits blur has fused (``๔๒``).
+FUSED_PAIR_WIDTH = 1.1
+#: Both halves of such a pair must be read at least this surely.
+FUSED_PAIR_SURE = 0.95
+#: A piece narrower than this share of the token's usual digit is a sliver.
+BROKEN_SLIVER = 0.5
+#: Two pieces mended into one glyph are no wider than this many usual digits.
+BROKEN_WIDEST = 1.2
+#: Where a cut may fall, as shares of the cluster's width.
+CUT_RANGE = (0.2, 0.8)
 #: Tesseract's Thai model has Arabic digits in its character set and reads
 #: them well: an Arabic number it read at least this surely is not changed
 #: into another of the same length or shorter.
@@ -82,9 +96,64 @@ class DigitModel:
             return []
         glyphs = self._classify(clusters)
         out: list[Glyph] = []
+        for i, glyph in enumerate(glyphs):
+            pair = self._fused_pair(glyphs, i, clusters)
+            out.extend(pair or self._maybe_split(glyph, clusters))
+        return self._mend_broken(out, clusters)
+
+    def _mend_broken(self, glyphs: list[Glyph], token: list[Cluster]) -> list[Glyph]:
+        """Neighbours overlapping in x, one a doubtful piece or a sliver
+        under half the token's usual digit, are read as one glyph when
+        together they are no wider than a digit and read as one surely:
+        noise broke a ``๒`` into its loop and its tail."""
+        widths = [g.cluster.width for g in glyphs if g.label in DIGITS and g.confidence >= SPLIT_BELOW]
+        if not widths:
+            return glyphs
+        usual = float(np.median(widths))
+        out: list[Glyph] = []
         for glyph in glyphs:
-            out.extend(self._maybe_split(glyph, clusters))
+            if out and glyph.cluster.x0 < out[-1].cluster.x1:
+                a, b = out[-1], glyph
+                piece = any(g.label == OTHER or g.confidence < SPLIT_BELOW
+                            or (g.label in DIGITS and g.cluster.width < BROKEN_SLIVER * usual)
+                            for g in (a, b))  # a sure ``.`` or ``/`` is a glyph of its own
+                whole = join(a.cluster, b.cluster)
+                if piece and whole.width <= BROKEN_WIDEST * usual:
+                    context = [t for t in token if t is not a.cluster and t is not b.cluster]
+                    (read,) = self._classify([whole], context)
+                    if read.label in DIGITS and read.confidence >= FUSED_PAIR_SURE:
+                        out[-1] = read
+                        continue
+            out.append(glyph)
         return out
+
+    def _fused_pair(self, glyphs: list[Glyph], i: int, token: list[Cluster]) -> list[Glyph] | None:
+        """Glyph `i` cut into two digits (or a digit and a mark) where both
+        halves read surest, when it is a wide "other" right beside a sure
+        digit; None otherwise. Blur fuses neighbouring digits at odd places,
+        so every cut in `CUT_RANGE` is tried, not only the thinnest column."""
+        c = glyphs[i].cluster
+        if glyphs[i].label != OTHER or c.width < FUSED_PAIR_WIDTH * c.height:
+            return None
+        near = [g for g in (glyphs[i - 1] if i else None, glyphs[i + 1] if i + 1 < len(glyphs)
+                            else None)
+                if g is not None and g.label in DIGITS and g.confidence >= SPLIT_BELOW
+                and max(g.cluster.x0 - c.x1, c.x0 - g.cluster.x1) <= 0.6 * c.height]
+        if not near:
+            return None
+        context = [t for t in token if t is not c]
+        best: list[Glyph] | None = None
+        for cut in range(int(c.width * CUT_RANGE[0]), int(c.width * CUT_RANGE[1]) + 1):
+            parts = cut_at(c, cut)
+            if parts is None:
+                continue
+            halves = self._classify(list(parts), context)
+            sure = min(h.confidence for h in halves)
+            if (OTHER not in (halves[0].label, halves[1].label) and sure >= FUSED_PAIR_SURE
+                    and any(h.label in DIGITS for h in halves)
+                    and (best is None or sure > min(h.confidence for h in best))):
+                best = halves
+        return best
 
     def _classify(self, clusters: list[Cluster], context: list[Cluster] | None = None) -> list[Glyph]:
         # Relative size features use the whole token as reference.

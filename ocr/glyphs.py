@@ -119,7 +119,12 @@ def split(c: Cluster) -> tuple[Cluster, Cluster] | None:
         return None
     columns = c.mask.sum(axis=0).astype(float)
     lo, hi = int(c.width * 0.25), int(c.width * 0.75)
-    cut = lo + int(np.argmin(columns[lo:hi]))
+    return cut_at(c, lo + int(np.argmin(columns[lo:hi])))
+
+
+def cut_at(c: Cluster, cut: int) -> tuple[Cluster, Cluster] | None:
+    """The cluster's ink left and right of column `cut`, each trimmed to its
+    rows; None when either side is empty."""
     parts = []
     for a, b in ((0, cut), (cut, c.width)):
         part = c.mask[:, a:b]
@@ -129,6 +134,15 @@ def split(c: Cluster) -> tuple[Cluster, Cluster] | None:
         part = part[rows[0] : rows[-1] + 1]
         parts.append(Cluster(c.x0 + a, c.y0 + int(rows[0]), c.x0 + b, c.y0 + int(rows[-1]) + 1, part))
     return parts[0], parts[1]
+
+
+def join(a: Cluster, b: Cluster) -> Cluster:
+    """Two clusters as one (a glyph that noise broke in two)."""
+    x0, y0, x1, y1 = min(a.x0, b.x0), min(a.y0, b.y0), max(a.x1, b.x1), max(a.y1, b.y1)
+    mask = np.zeros((y1 - y0, x1 - x0), dtype=bool)
+    for c in (a, b):
+        mask[c.y0 - y0 : c.y1 - y0, c.x0 - x0 : c.x1 - x0] |= c.mask
+    return Cluster(x0, y0, x1, y1, mask)
 
 
 def features(clusters: list[Cluster]) -> np.ndarray:

@@ -26,6 +26,7 @@ from PIL import Image
 from ocr.clean import clean_line
 from ocr.digit_lines import fix_digit_lines
 from ocr.digit_model import DIGITS, OTHER, Glyph, digit_count, digit_model, keeps_tesseract
+from ocr.glyphs import WORK_HEIGHT
 from ocr.layout import Zone, colour_mask, find_zones, paper_level
 from ocr.tesseract import Word, read_words
 
@@ -213,19 +214,25 @@ def _fix_digits(words: list[Word], gray: np.ndarray) -> int:
     fixes = 0
     for span in _digit_spans(words):
         first = words[span[0]]
-        box = (min(words[i].box[0] for i in span), min(words[i].box[1] for i in span),
-               max(words[i].box[2] for i in span), max(words[i].box[3] for i in span))
-        glyphs = model.read(_crop(gray, box))
+        box = _span_box([words[i] for i in span])
+        crop = _crop(gray, box)
+        glyphs = model.read(crop)
         read = "".join(words[i].text for i in span)
         if len(span) == 1 and not SPAN_WORD.fullmatch(first.text):
             fixed = merge_digit_runs(first.text, glyphs)
         else:
             fixed = _span_text(glyphs)
-            if fixed is not None and digit_count(fixed) < digit_count(read):
+            left, right = _clipped(glyphs, crop)
+            if fixed is not None and (left or right or digit_count(fixed) < digit_count(read)):
                 # Tesseract's narrow box clipped an end glyph (a ๐ cut in
-                # half reads as a letter and is trimmed): read wider once.
-                wider = _span_text(model.read(_crop(gray, box, side=(box[3] - box[1]) // 2)))
-                if wider is not None and digit_count(wider) == digit_count(read):
+                # half reads as a letter and is trimmed, or as another
+                # digit): read wider once, on the clipped side when known.
+                both, half = not (left or right), (box[3] - box[1]) // 2
+                wide = (box[0] - half * (left or both), box[1],
+                        box[2] + half * (right or both), box[3])
+                wider = _span_text(model.read(_crop(gray, wide)))
+                if wider is not None and (digit_count(wider) == digit_count(read) or (
+                        not both and digit_count(wider) == digit_count(fixed))):
                     fixed = wider
         if fixed is None or fixed == read or keeps_tesseract(
                 read, fixed, min(words[i].confidence for i in span)):
@@ -238,15 +245,36 @@ def _fix_digits(words: list[Word], gray: np.ndarray) -> int:
     return fixes
 
 
+def _span_box(words: list[Word]) -> tuple[int, int, int, int]:
+    """The span's joint box, its top and bottom kept within a quarter of a
+    word's height of the words' median ones: one box Tesseract stretched to
+    the line's tone marks would shrink the crop's digits (and lose a dot)."""
+    tops, bottoms = [w.box[1] for w in words], [w.box[3] for w in words]
+    reach = 0.25 * float(np.median([b - t for t, b in zip(tops, bottoms)]))
+    return (min(w.box[0] for w in words), max(min(tops), round(np.median(tops) - reach)),
+            max(w.box[2] for w in words), min(max(bottoms), round(np.median(bottoms) + reach)))
+
+
+def _clipped(glyphs: list[Glyph], crop: np.ndarray) -> tuple[bool, bool]:
+    """Whether the first glyph touches the crop's left side and the last its
+    right: the crop cut it there, and what the model made of the piece is
+    not to be trusted."""
+    if not glyphs or not crop.size:
+        return False, False
+    width = round(crop.shape[1] * WORK_HEIGHT / crop.shape[0])
+    return glyphs[0].cluster.x0 <= 0, glyphs[-1].cluster.x1 >= width - 1
+
+
 def _digit_spans(words: list[Word]) -> list[list[int]]:
     """Indexes of words forming digit spans (see `_fix_digits`)."""
     spans: list[list[int]] = []
     current: list[int] = []
     for i, word in enumerate(words):
-        joins = (current and SPAN_WORD.fullmatch(word.text)
-                 and words[current[-1]].line == word.line
-                 and word.box[0] - words[current[-1]].box[2]
-                 < 0.9 * (word.box[3] - word.box[1]))
+        before = words[current[-1]] if current else None
+        joins = (before is not None and SPAN_WORD.fullmatch(word.text)
+                 and before.line == word.line
+                 and word.box[0] - before.box[2]  # against the taller: a dot is short
+                 < 0.9 * max(word.box[3] - word.box[1], before.box[3] - before.box[1]))
         if joins:
             current.append(i)
             continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw
 
 from cli.samples_render import load_font
@@ -89,3 +90,70 @@ def test_a_line_run_with_fewer_digits_than_tesseracts_sure_arabic_is_not_used(tm
 
     page, dpi = scanned_page(TUNING[84], tmp_path)
     assert "04171/" in read_page(page, dpi).text
+
+
+def test_tesseract_reading_each_digit_it_lacks_as_two_does_not_block_the_line_run():
+    """Tuning letter 500146: ``๐๔๒๖๖/๕๖๑`` came back ``๐๕๒๒๐๒๐ / ๕๒๑`` —
+    two ๖ as ``๒๐`` each, two digits more than printed. The run is used: each
+    digit Tesseract's model lacks may have cost it one extra."""
+    gray, words = _page((("ที่", "ที"), ("ศธ", "ศธ"), ("๐๔๒๖๖/๕๖๑", "๐๕๒๒๐๒๐/๕๒๑")))
+    fixed, _ = fix_line(words, gray)
+    assert "๐๔๒๖๖/๕๖๑" in " ".join(w.text for w in fixed)
+
+
+def test_a_doubtful_mark_far_along_the_line_does_not_spoil_the_number_run():
+    """Tuning letter 500074: ว of วันที่, far right of the number, read as a
+    doubtful 4 and joined the number's run, whose confidence fell below use."""
+    from ocr.digit_lines import line_runs
+    from ocr.digit_model import Glyph
+    from ocr.glyphs import Cluster
+
+    def glyph(label, x, confidence=0.99):
+        return Glyph(label, confidence, Cluster(x, 0, x + 40, 44, np.ones((44, 40), bool)))
+
+    number = [glyph(d, 45 * i) for i, d in enumerate("๐๔๒๓๖")]
+    runs = line_runs(number + [glyph("4", 45 * 5 + 400, 0.47)], 0.0, 1.0)
+    assert [(r.text, r.confidence > 0.9) for r in runs] == [("๐๔๒๓๖", True), ("4", False)]
+    # Digits spaced like a number's stay one run, with a space for a wide gap.
+    spaced = line_runs(number + [glyph("/", 45 * 5 + 30), glyph("๑", 45 * 6 + 30)], 0.0, 1.0)
+    assert [r.text for r in spaced] == ["๐๔๒๓๖ /๑"]
+
+
+def test_each_column_of_a_skewed_line_is_cut_at_its_own_height():
+    """Tuning letter 500140 (150 dpi): the office's address far right of
+    ``ที่ ศธ ๐๒๙๗/๑๓๑๓`` sat higher on the skewed page; one band across the
+    whole line clipped the digits' bottoms and the run read ``6๖.๗.1/.๓๘``."""
+    font = load_font("Laksaman", 44)
+    image = Image.new("L", (2200, 140), 255)
+    draw = ImageDraw.Draw(image)
+    words, x = [], 20
+    for printed, misread, y in (("ที่", "ที่", 40), ("ศธ", "ศธ", 40),
+                                ("๐๒๙๗/๑๓๑๓", "๐๒๕/๑๓๑", 40), ("สำนักงาน", "สำนักงาน", 22),
+                                ("ศึกษาธิการ", "ศึกษาธิการ", 22), ("จังหวัด", "จังหวัด", 22),
+                                ("ตรัง", "ตรัง", 22)):
+        x += 900 if printed == "สำนักงาน" else 0
+        draw.text((x, y), printed, font=font, fill=20)
+        box = draw.textbbox((x, y), printed, font=font)
+        words.append(Word(misread, 90.0, box, (1, 1, 1)))
+        x = box[2] + 24
+    fixed, _ = fix_line(words, np.asarray(image))
+    assert [w.text for w in fixed][:3] == ["ที่", "ศธ", "๐๒๙๗/๑๓๑๓"]
+    assert [w.text for w in fixed][3:] == ["สำนักงาน", "ศึกษาธิการ", "จังหวัด", "ตรัง"]
+
+
+@pytest.mark.parametrize("seed, printed, misread", [(143, "๒๐เมษายน๒๕๕๑", "๒๔๔๑"),
+                                                     (0, "๖พฤษภาคม๒๕๖๗", "๒พฤษภาคม")])
+def test_the_line_band_is_the_digits_own(tmp_path, seed, printed, misread):
+    """The band a line is read in is cut at the median top and bottom of the
+    words Tesseract read digits in. Tuning letter 500143 (Purisa, 240 dpi):
+    Purisa's ๕ curls above the letters, and a band at the letters' median
+    top cut the curl off — ``๒๕๕๑`` read ``๒๔๔๑`` (the letter dated 1898).
+    Tuning letter 500000 (Laksaman, 200 dpi): in the date's column alone,
+    letters' boxes stretched to the line below, whose marks then came into
+    the band and met the tail of ๖, read ``๒``."""
+    from synthetic_letters import TUNING, scanned_page
+    from ocr.page_reader import read_page
+
+    page, dpi = scanned_page(TUNING[seed], tmp_path)
+    text = read_page(page, dpi).text.replace(" ", "")
+    assert printed in text and misread not in text
