@@ -142,15 +142,19 @@ def test_each_column_of_a_skewed_line_is_cut_at_its_own_height():
 
 
 @pytest.mark.parametrize("seed, printed, misread", [(143, "๒๐เมษายน๒๕๕๑", "๒๔๔๑"),
-                                                     (0, "๖พฤษภาคม๒๕๖๗", "๒พฤษภาคม")])
-def test_the_line_band_is_the_digits_own(tmp_path, seed, printed, misread):
-    """The band a line is read in is cut at the median top and bottom of the
-    words Tesseract read digits in. Tuning letter 500143 (Purisa, 240 dpi):
+                                                     (0, "๖พฤษภาคม๒๕๖๗", "๒พฤษภาคม"),
+                                                     (58, "ศธ๐๔๑๐๖/ว๑๓๘๒", "๐๕๑๐๒")])
+def test_the_line_band_fits_the_digits(tmp_path, seed, printed, misread):
+    """The band a line is read in reaches the median top of the words
+    Tesseract read digits in, and of all its words, whichever is higher, and
+    ends at the digit words' median bottom. Tuning letter 500143 (Purisa, 240 dpi):
     Purisa's ๕ curls above the letters, and a band at the letters' median
     top cut the curl off — ``๒๕๕๑`` read ``๒๔๔๑`` (the letter dated 1898).
     Tuning letter 500000 (Laksaman, 200 dpi): in the date's column alone,
     letters' boxes stretched to the line below, whose marks then came into
-    the band and met the tail of ๖, read ``๒``."""
+    the band and met the tail of ๖, read ``๒``. Tuning letter 500058: the
+    band's top is not the digits' own — cut there, ธ of ศธ lost its head and
+    read as a doubtful ๖ that kept the whole run out."""
     from synthetic_letters import TUNING, scanned_page
     from ocr.page_reader import read_page
 
