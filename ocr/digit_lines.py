@@ -22,6 +22,7 @@ explains) or lost their slash or dot; otherwise the word-level reading stays.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,6 +48,8 @@ RUN_GAP = 2.0
 COLUMN_GAP = 3.0
 #: The digits Tesseract's Thai model lacks; it reads each as one or two others.
 _UNKNOWN_TO_TESSERACT = frozenset("๔๖๗๘๙")
+#: A dot between digits: a sub-unit's (``๐๔๒๑๕.๐๐๕``).
+_SUB_UNIT = re.compile(r"[0-9๐-๙] ?\. ?[0-9๐-๙]")
 #: Marks at a word's ends that a run (which starts and ends on a digit) leaves out.
 _KEPT = "/.:-,()"
 _STAND_INS = frozenset("0123456789๐๑๒๓๔๕๖๗๘๙/.:-,วฒซๆ")
@@ -131,11 +134,17 @@ def _covered(word: Word, run: Run) -> float:
     return max(0.0, min(word.box[2], run.x1) - max(word.box[0], run.x0)) / width
 
 
+def _models_own(read: str) -> bool:
+    """True when `read` holds a digit Tesseract's model lacks: the digit
+    model read these words already (`page_reader._fix_digits`)."""
+    return any(ch in _UNKNOWN_TO_TESSERACT for ch in read)
+
+
 def _split_allowance(run: Run, read: str) -> int:
     """How many more digits than the run the words `read` under it may hold:
     one, or, when they are Tesseract's own reading (none of the digits its
     model lacks), one per such digit in the run (it reads ``๖`` as ``๒๐``)."""
-    if any(ch in _UNKNOWN_TO_TESSERACT for ch in read):
+    if _models_own(read):
         return 1  # already the model's reading: no digit was split there
     return max(1, sum(ch in _UNKNOWN_TO_TESSERACT for ch in run.text))
 
@@ -207,9 +216,12 @@ def _fix_segment(words: list[Word], gray: np.ndarray) -> tuple[list[Word], int]:
         joined = "".join(texts)
         span = max(out[i].box[2] for i in touched) - min(out[i].box[0] for i in touched)
         whole = run.x1 - run.x0 >= 0.75 * span  # a run over part of a word says nothing of the rest
-        kept = run.digits >= sum(ch.isdigit() for ch in joined) - _split_allowance(run, joined) and all(
-            mark in run.text for mark in "/." if mark in joined.strip(_KEPT)
+        kept = run.digits >= sum(ch.isdigit() for ch in joined) - _split_allowance(run, joined) and (
+            "/" in run.text or "/" not in joined.strip(_KEPT)) and (
+            "." in run.text or not _SUB_UNIT.search(joined)
         )  # a run that lost digits, the slash or a sub-unit's dot (too small for its band) is worse
+        if all(_models_own(t) for t in texts) and run.digits <= digit_count(joined):
+            continue  # the span reader's reading, no shorter: a second look is no better
         stand_in = all(set(t) <= _STAND_INS for t in texts)
         misread = (run.digits >= 2 or _day_before_month(out, touched)) and all(
             _covered(out[i], run) > 0.85 for i in touched)
