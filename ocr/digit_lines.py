@@ -214,14 +214,15 @@ def _fix_segment(words: list[Word], gray: np.ndarray) -> tuple[list[Word], int]:
             continue
         texts = [out[i].text for i in touched]
         joined = "".join(texts)
+        had = digit_count(joined)
+        if all(_models_own(t) for t in texts) and run.digits <= had:
+            continue  # the span reader's reading, no shorter: a second look is no better
         span = max(out[i].box[2] for i in touched) - min(out[i].box[0] for i in touched)
         whole = run.x1 - run.x0 >= 0.75 * span  # a run over part of a word says nothing of the rest
-        kept = run.digits >= sum(ch.isdigit() for ch in joined) - _split_allowance(run, joined) and (
+        kept = run.digits >= had - _split_allowance(run, joined) and (
             "/" in run.text or "/" not in joined.strip(_KEPT)) and (
             "." in run.text or not _SUB_UNIT.search(joined)
         )  # a run that lost digits, the slash or a sub-unit's dot (too small for its band) is worse
-        if all(_models_own(t) for t in texts) and run.digits <= digit_count(joined):
-            continue  # the span reader's reading, no shorter: a second look is no better
         stand_in = all(set(t) <= _STAND_INS for t in texts)
         misread = (run.digits >= 2 or _day_before_month(out, touched)) and all(
             _covered(out[i], run) > 0.85 for i in touched)

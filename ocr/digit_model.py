@@ -117,8 +117,8 @@ class DigitModel:
                 piece = any(g.label == OTHER or g.confidence < SPLIT_BELOW
                             or (g.label in DIGITS and g.cluster.width < BROKEN_SLIVER * usual)
                             for g in (a, b))  # a sure ``.`` or ``/`` is a glyph of its own
-                whole = join(a.cluster, b.cluster)
-                if piece and whole.width <= BROKEN_WIDEST * usual:
+                whole = join(a.cluster, b.cluster) if piece else None
+                if whole is not None and whole.width <= BROKEN_WIDEST * usual:
                     context = [t for t in token if t is not a.cluster and t is not b.cluster]
                     (read,) = self._classify([whole], context)
                     if read.label in DIGITS and read.confidence >= FUSED_PAIR_SURE:
