@@ -9,6 +9,7 @@ confidently wrong one.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 import datetime as dt
@@ -232,6 +233,7 @@ class _Header:
     to: Block | None
     body_start: int
     enclosures: Block | None
+    years: Counter[int]
 
 
 def _read_header(pages: list[list[str]]) -> _Header:
@@ -263,7 +265,7 @@ def _read_header(pages: list[list[str]]) -> _Header:
     block_start = to.end if to else subject.end if subject else fallback
     body_start, enclosures = _header_blocks(first, block_start, end)
     return _Header(first, labels, end, kind, kind_conf, number_line, date, subject, to,
-                   body_start, enclosures)
+                   body_start, enclosures, years)
 
 
 def reconcile_number(page: NumberReading | None, line: str | None, kind: Kind | None,
@@ -314,7 +316,8 @@ def extract_letter(text: str, stamp_lines: Sequence[str] = (),
     head = _read_header(pages)
     first = head.lines
     after = head.number_line + 1 if head.number_line is not None else 0
-    references, refs_conf = find_references(first, head.labels, after, head.end)
+    references, refs_conf = find_references(first, head.labels, after, head.end,
+                                           head.years)
     body = first[head.body_start:] + [line for page in pages[1:] for line in page]
     header_org = _header_org(head.kind, first, head.labels, head.number_line)
     from_org, org_conf = resolve_org(header_org, "".join(line.strip() for line in body))

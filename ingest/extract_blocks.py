@@ -8,13 +8,17 @@ after a few lines.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from ingest.extract_fields import (
     NUMBER_RE,
+    SPECK_CEILING,
     THAI_DIGIT_CEILING,
     date_confidence,
+    date_in_context,
     first_date,
+    mend_slashes,
     read_agency,
 )
 from ingest.extract_labels import (
@@ -41,8 +45,10 @@ SIGNER_CEILING = 0.6
 _ITEM_RE = re.compile(r"^\s*[0-9๐-๙]{1,2}(?:\s*[.)]\s*|\s*(?=[ก-ฮเ-ไ]))")
 # ``๒. `` and OCR's ``๒ . ``, but not a cited date's day with a speck after it
 # (``ลงวันที่ 5 . กรกฎาคม 2559``).
-_ITEM_SPLIT_RE = re.compile(r"(?:^|\s)[0-9๐-๙]\s?[.)]\s+(?!(?:%s))"
+_ITEM_SPLIT_RE = re.compile(r"(?:^|\s)[0-9๐-๙]\s?(?:[.)]\s+(?!(?:%s))|\s(?=หนังสือ))"
                             % "|".join(MONTH_STARTS))
+# The next cited letter of a numbered อ้างถึง: ``๒ . หนังสือ…``, ``2 หนังสือ…``.
+_NEXT_CITED_RE = re.compile(r"^\W*[0-9๐-๙]\s?[.)]?\s*หนังสือ")
 _SIGNER_RE = re.compile(r"\(\s*([^()]{4,60}?)\s*(?:\)|\|?\s*$)")
 _TITLE_RE = re.compile(r"^(?:นาย|นาง|นางสาว|ว่าที่|ดร\.|ผศ\.|รศ\.|ศ\.|พล|พัน|ร้อย|จ่า|สิบ|พ\.)")
 _SIGNER_JUNK_RE = re.compile(r"[0-9,|;:]+")
@@ -185,19 +191,25 @@ def _blocks(
 
 def past_blank(lines: list[str], block: Block, stop: int) -> Block:
     """A citation cut by a blank line OCR put in it (``… ที่`` / blank / ``ศธ … ลงวันที่ …``,
-    ``… ลงวันที่ ๕`` / blank / ``พฤษภาคม ๒๕๕๘``): while the block has no date yet,
-    the next line goes on if it holds a number or a date, or completes the date."""
-    nxt = block.end
-    while nxt < stop and not lines[nxt].strip():
-        nxt += 1
-    if first_date(block.text) is not None or nxt >= stop or nxt - block.end > 1:
-        return block
-    line = lines[nxt]
-    if label_of(line) is not None or not (NUMBER_RE.search(line) or first_date(line)
-                                           or first_date(join_lines(block.text, line))):
-        return block
-    more = wrap_block(lines, nxt, line, stop)
-    return Block(block.start, more.end, join_lines(block.text, more.text), block.confidence)
+    ``… ลงวันที่ ๕`` / blank / ``พฤษภาคม ๒๕๕๘``, ``๒ . หนังสือ …`` after a blank): while
+    the last cited letter has no date yet, the next line goes on if it holds a number
+    or a date, or completes the date; once it has one, only the next numbered citation."""
+    while True:
+        nxt = block.end
+        while nxt < stop and not lines[nxt].strip():
+            nxt += 1
+        if nxt >= stop or nxt - block.end > 1 or label_of(lines[nxt]) is not None:
+            return block
+        line, last = lines[nxt], _ITEM_SPLIT_RE.split(block.text)[-1]
+        if first_date(last) is not None:
+            goes_on = bool(_NEXT_CITED_RE.match(line))
+        else:
+            goes_on = bool(NUMBER_RE.search(line) or first_date(line)
+                           or first_date(join_lines(last, line)))
+        if not goes_on:
+            return block
+        more = wrap_block(lines, nxt, line, stop)
+        block = Block(block.start, more.end, join_lines(block.text, more.text), block.confidence)
 
 
 def enclosure_block_at(lines: list[str], at: int, stop: int) -> Block | None:
@@ -227,9 +239,10 @@ _GLUED_DATE_RE = re.compile(r"(?<=[0-9๐-๙])(?=ลง\s?วัน)")
 _GLUED_AGENCY_RE = re.compile(r"(?:ที่|ที)(?P<code>[ก-ฮ]{2,3}\.?)$")
 
 
-def _read_reference(text: str) -> tuple[Reference, float] | None:
-    """One cited letter: its number after ที่ and its date after ลงวันที่, with a confidence."""
-    text = _GLUED_DATE_RE.sub(" ", text)
+def _read_reference(text: str, years: Counter[int]) -> tuple[Reference, float] | None:
+    """One cited letter: its number after ที่ and its date after ลงวันที่ (a year that
+    lost or gained a digit mended from the letter's `years`), with a confidence."""
+    text, mended = mend_slashes(_GLUED_DATE_RE.sub(" ", text))
     match = NUMBER_RE.search(text)
     number, number_conf = None, 0.0
     if match:
@@ -250,7 +263,10 @@ def _read_reference(text: str) -> tuple[Reference, float] | None:
             ).canonical
             if thai:
                 number_conf = min(number_conf, THAI_DIGIT_CEILING)
-    found = first_date(text[match.end():] if match else text)
+            if mended:
+                number_conf = min(number_conf, SPECK_CEILING)
+    cited = text[match.end():] if match else text
+    found = first_date(cited) or date_in_context(cited, years)
     date = found.date if found else None
     if number is None and date is None:
         return None
@@ -259,9 +275,11 @@ def _read_reference(text: str) -> tuple[Reference, float] | None:
 
 
 def find_references(
-    lines: list[str], labels: list[tuple[int, LabelHit]], after: int, stop: int
+    lines: list[str], labels: list[tuple[int, LabelHit]], after: int, stop: int,
+    years: Counter[int] | None = None,
 ) -> tuple[list[Reference], float]:
-    """The letters cited under อ้างถึง (numbered items split apart).
+    """The letters cited under อ้างถึง (numbered items split apart); `years` are the
+    years the letter prints (`letter_years`), for mending a cited year.
 
     Returns:
         The references and the lowest confidence among them (0 when none).
@@ -272,7 +290,7 @@ def find_references(
         if block.start < after:
             continue
         for item in _ITEM_SPLIT_RE.split(block.text):
-            read = _read_reference(item)
+            read = _read_reference(item, years or Counter())
             if read is not None:
                 refs.append(read[0])
                 confidences.append(read[1] * block.confidence)

@@ -49,6 +49,7 @@ _LONE_DIGIT_RE = re.compile(r"(?<=[\u0e01-\u0e4e])\s?[0-9๐-๙]\s(?=[0-9๐-�
 _STRAY_QUOTES_RE = re.compile("[\"'`\u2018\u2019\u201c\u201d]")
 _PUNCTUATION = ".,:;-|"
 _SPECK_AFTER_SLASH_RE = re.compile(r"/\s*[.,]\s*(?=[0-9๐-๙])")  # ``๑๖๐/.๕๖๗``
+_LOST_SLASH_RE = re.compile(r"(?<=[0-9๐-๙]{3})\s+(?=ว\s*[0-9๐-๙])")  # ``04141 ว 808``
 # Repairs tried only when no date reads as printed (the result counts as fuzzy):
 # specks read as punctuation (``ธันวาคม , ๒๕๕๒``, ``กันยายน: 2560``), a lone letter
 # between day and month (``11 ก กันยายน``), a third digit stuck to the day
@@ -176,7 +177,7 @@ def read_number(line: str, kind: Kind | None, org_hint: str | None) -> NumberRea
     Returns:
         The reading, or None when the line holds no number.
     """
-    line, specks = _SPECK_AFTER_SLASH_RE.subn("/", before_receipt(line))
+    line, specks = mend_slashes(before_receipt(line))
     match = NUMBER_RE.search(line)
     if match is None:
         loose = _LOOSE_NUMBER_RE.search(line)
@@ -209,9 +210,17 @@ def read_number(line: str, kind: Kind | None, org_hint: str | None) -> NumberRea
         number = LetterNumber(agency=agency, **parts)
     if thai:
         conf = min(conf, MIXED_DIGIT_CEILING if mixed else THAI_DIGIT_CEILING)
-    if specks:  # the speck may have been a digit
+    if specks:  # the speck may have been a digit, the lost slash a digit too
         conf = min(conf, SPECK_CEILING)
     return NumberReading(number.canonical, number.circular, round(conf, 2), match.end())
+
+
+def mend_slashes(text: str) -> tuple[str, int]:
+    """A letter number's slash mended: a speck after it dropped (``๑๖๐/.๕๖๗``) and
+    one OCR lost before ว put back (``04141 ว 808``). Returns the text and the mends."""
+    text, specks = _SPECK_AFTER_SLASH_RE.subn("/", text)
+    text, lost = _LOST_SLASH_RE.subn("/", text)
+    return text, specks + lost
 
 
 def _order_year(running: str) -> tuple[str, bool]:

@@ -31,6 +31,10 @@ LABELS = {
     "unit": "ส่วนราชการ",
 }
 _GLUE_OK = frozenset({"subject", "to"})
+# What follows อ้างถึง: the cited หนังสือ (OCR: หหังสือ), perhaps after an item number.
+_CITED_BOOK_RE = re.compile(r"\s*(?:[0-9๐-๙]\s*[.)]?\s*)?ห[นห]ั?งส[ืี]?อ")
+# How far into a line a garbled อ้างถึง may reach, and how many slips it may have.
+_REF_REACH, _REF_SLIPS = 12, 2
 
 
 @dataclass(frozen=True)
@@ -119,12 +123,29 @@ def label_of(line: str, glued: bool = False) -> LabelHit | None:
         conf = _token_confidence(token, label)
         if conf and (best is None or conf > best.confidence):
             best = LabelHit(name, rest.strip(), conf)
+    if best is None:
+        best = _garbled_ref(core)
     if best is None and glued:
         for name in _GLUE_OK:
             label = LABELS[name]
             if core.startswith(label) and thai_count(core[len(label):len(label) + 3]) >= 2:
                 return LabelHit(name, core[len(label):].strip(), 0.7)
     return best
+
+
+def _garbled_ref(core: str) -> LabelHit | None:
+    """อ้างถึง misread and glued to the cited หนังสือ (``อำงถึงหนังสือ``, ``อ้๐.9 ถึงหนังสือ``).
+
+    Only a line whose opening, letters only, is within two slips of อ้างถึง
+    and is followed by หนังสือ (after an item number, if any) counts.
+    """
+    for cut in range(3, min(len(core), _REF_REACH) + 1):
+        if not _CITED_BOOK_RE.match(core, cut):
+            continue
+        letters = skeleton(re.sub("[^\u0e01-\u0e4e]", "", core[:cut]))
+        if letters[:1] == "อ" and edit_distance(letters, skeleton(LABELS["ref"]), _REF_SLIPS) <= _REF_SLIPS:
+            return LabelHit("ref", core[cut:].strip(), 0.6)
+    return None
 
 
 def suffix_label(line: str, name: str, min_chars: int = 1) -> str | None:

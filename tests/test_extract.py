@@ -506,6 +506,58 @@ def test_a_cited_date_wrapped_with_specks_or_a_blank_line_is_read(cited: str) ->
     assert refs == [("ศธ 04175/ว3031", dt.date(2016, 7, 5))]
 
 
+_CITED = "อ้างถึง หนังสือสำนักงานศึกษาธิการจังหวัดลำปาง ที่ ศธ 04175/ว3031\nลงวันที่ 5 กรกฎาคม 2559"
+
+
+@pytest.mark.parametrize("opening", [
+    "อำงถึงหนังสือ",  # ้ read as ำ, glued to หนังสือ
+    "อางถงหนังสือ",  # marks dropped, glued
+    "อ้๐.9 ถึงหนังสือ",  # า read as a digit and a dot
+    "อฮ้างถึง๑ . หนังสือ",  # a letter put in, the item number glued on
+], ids=["am-for-mai-tho", "marks-dropped", "digit-and-dot", "letter-put-in"])
+def test_a_garbled_reference_label_before_the_cited_letter_is_found(opening: str) -> None:
+    text = EXTERNAL.replace("อ้างถึง หนังสือ", opening)
+    assert text != EXTERNAL
+    refs = [(r.number, r.date) for r in extract_letter(text).references]
+    assert refs == [("ศธ 04175/ว3031", dt.date(2016, 7, 5))]
+
+
+def test_a_body_line_opening_like_the_label_is_not_a_reference() -> None:
+    text = EXTERNAL.replace(_CITED, "อนึ่ง หนังสือ ที่ ศธ 04175/ว3031 ลงวันที่ 5 กรกฎาคม 2559")
+    assert text != EXTERNAL
+    assert extract_letter(text).references == []
+
+
+@pytest.mark.parametrize("second", [
+    "\n2 หนังสือกรมบัญชีกลาง ที่ศธ 04127/2871 ลงวันที่ 25 มกราคม 2559",  # no dot after 2
+    "\n\n๒ . หนังสือกรมบัญชีกลาง ที่ศธ 04127/2871 ลงวันที่ 25 มกราคม 2559",  # after a blank
+    "\n2. หนังสือกรมบัญชีกลาง ที่ศธ 04127/2871 ลงวันที่ 25\n\n, , ม ฝ มกราคม 2559",  # its date
+], ids=["no-dot", "after-a-blank", "date-after-a-blank"])
+def test_a_second_reference_is_kept_however_ocr_split_it(second: str) -> None:
+    text = EXTERNAL.replace(_CITED, _CITED.replace("อ้างถึง ", "อ้างถึง 1. ") + second)
+    refs = [(r.number, r.date) for r in extract_letter(text).references]
+    assert refs == [("ศธ 04175/ว3031", dt.date(2016, 7, 5)),
+                    ("ศธ 04127/2871", dt.date(2016, 1, 25))]
+
+
+def test_a_cited_year_that_lost_a_digit_is_mended_from_the_letters_years() -> None:
+    text = EXTERNAL.replace("ลงวันที่ 5 กรกฎาคม 2559", "ลงวันที่ 5 กรกฎาคม 255")
+    assert text != EXTERNAL
+    letter = extract_letter(text)
+    assert [(r.number, r.date) for r in letter.references] == [
+        ("ศธ 04175/ว3031", dt.date(2016, 7, 5))]
+    assert letter.confidence["references"] < 0.9
+
+
+def test_a_cited_number_that_lost_its_slash_before_the_circular_mark_is_read_with_doubt() -> None:
+    text = EXTERNAL.replace("ศธ 04175/ว3031", "ศธ 04175 ว 3031")
+    assert text != EXTERNAL
+    letter = extract_letter(text)
+    assert [(r.number, r.date) for r in letter.references] == [
+        ("ศธ 04175/ว3031", dt.date(2016, 7, 5))]
+    assert letter.confidence["references"] < 0.9
+
+
 def test_a_speck_after_the_slash_is_dropped_but_leaves_doubt() -> None:
     from ingest.extract_fields import read_number
 
