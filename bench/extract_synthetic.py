@@ -81,7 +81,7 @@ def read_text(pdf: Path) -> dict:
         doc = PdfToText(options, conf.max_pages).run([str(local)])["documents"][0]
     return {"content": doc.content,
             "meta": {k: doc.meta[k] for k in ("stamp_lines", "number_line", "stamps",
-                                              "page_count", "method")},
+                                              "page_count", "method", "doubtful_digits")},
             "seconds": time.monotonic() - started}
 
 

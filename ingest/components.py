@@ -38,6 +38,7 @@ def _document(result: TextResult) -> Document:
             "number_line": result.number_line,
             "stamps": [list(lines) for lines in result.stamps],
             "lines": list(result.lines),
+            "doubtful_digits": list(result.doubtful_digits),
         },
     )
 
@@ -100,7 +101,8 @@ class ThaiLetterExtractor:
         for doc in documents:
             meta = extract_letter(doc.content or "", doc.meta.get("stamp_lines") or (),
                                   number_line=doc.meta.get("number_line"),
-                                  stamps=doc.meta.get("stamps") or ())
+                                  stamps=doc.meta.get("stamps") or (),
+                                  doubtful_digits=doc.meta.get("doubtful_digits") or ())
             out.append(Document(content=doc.content,
                                 meta={**doc.meta, "letter": meta.model_dump(mode="json")}))
         return {"documents": out}

@@ -49,7 +49,7 @@ from ingest.extract_stamps import read_stamps
 from ingest.receipts import read_receipt_stamps
 from schemas.enums import Kind
 from schemas.letter import LetterMetadata
-from schemas.text import nfc
+from schemas.text import nfc, to_arabic_digits
 from schemas.thai_dates import edit_distance
 
 _SPACED_PAIR_RE = re.compile(r"(?<=[\u0e01-\u0e4e]) (?=[\u0e01-\u0e4e])")
@@ -71,6 +71,8 @@ _TITLE_LOOKALIKES = {"ค": "ดฅ"}
 #: references, whose second item OCR can drop with the line it was on.
 FREE_TEXT_CEILING = 0.85
 _FREE_TEXT = ("subject", "to", "enclosures", "signer", "references")
+#: A number or date holding digits Tesseract and the digit model read differently.
+DOUBTFUL_CEILING = 0.6
 
 
 def _letter_spaced(line: str) -> bool:
@@ -292,7 +294,8 @@ def reconcile_number(page: NumberReading | None, line: str | None, kind: Kind | 
 
 def extract_letter(text: str, stamp_lines: Sequence[str] = (),
                    number_line: str | None = None,
-                   stamps: Sequence[Sequence[str]] = ()) -> LetterMetadata:
+                   stamps: Sequence[Sequence[str]] = (),
+                   doubtful_digits: Sequence[str] = ()) -> LetterMetadata:
     """Extract a letter's metadata from its cleaned OCR text.
 
     Args:
@@ -304,6 +307,9 @@ def extract_letter(text: str, stamp_lines: Sequence[str] = (),
             when the page reading has a stray leading digit or no number.
         stamps: Each stamp's lines as the page reader read them apart from
             the body; receipt stamps among them become ``receipt_stamps``.
+        doubtful_digits: Numbers the reader read two ways (Tesseract's sure
+            reading kept against the digit model's other digits); a number or
+            date holding one of their digit runs is at most `DOUBTFUL_CEILING`.
 
     Returns:
         The metadata with a confidence per field (``kind``, ``number``,
@@ -332,6 +338,12 @@ def extract_letter(text: str, stamp_lines: Sequence[str] = (),
     number = reading.number if reading else None
     number_conf = reading.confidence if number else 0.0
     circular = reading.circular if reading else False
+    doubtful = {to_arabic_digits(run)
+                for text in doubtful_digits for run in re.findall(r"\d+", text)}
+    if number and doubtful & set(re.findall(r"\d+", number)):
+        number_conf = min(number_conf, DOUBTFUL_CEILING)
+    if date and doubtful & {str(date.day), f"{date.day:02d}", str(date.year + 543)}:
+        date_conf = min(date_conf, DOUBTFUL_CEILING)
 
     confidence = {
         "kind": head.kind_confidence,

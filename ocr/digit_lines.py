@@ -27,7 +27,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ocr.digit_model import DIGITS, OTHER, Glyph, digit_count, digit_model, keeps_tesseract
+from ocr.digit_model import (
+    DIGITS,
+    OTHER,
+    Glyph,
+    digit_count,
+    digit_model,
+    disagrees,
+    keeps_tesseract,
+)
 from ocr.glyphs import WORK_HEIGHT
 from ocr.tesseract import Word
 from schemas.thai_dates import MONTH_STARTS
@@ -172,15 +180,17 @@ def _day_before_month(words: list[Word], touched: list[int]) -> bool:
     return after.startswith(MONTH_STARTS)
 
 
-def fix_line(words: list[Word], gray: np.ndarray) -> tuple[list[Word], int]:
+def fix_line(words: list[Word], gray: np.ndarray,
+             doubtful: list[str] | None = None) -> tuple[list[Word], int]:
     """One line's words with the model's line-level digit runs put in, each
     column of it (``ที่ ศธ ๐๒๙๗/๑๓๑๓`` and, far right, the office's address)
     cut and read on its own: one band across a slightly skewed page clips
-    the bottom of the digits at one end."""
+    the bottom of the digits at one end. Tesseract's sure readings that stand
+    against other digits of the model's are added to `doubtful`."""
     out: list[Word] = []
     fixes = 0
     for segment in _columns(words):
-        fixed, n = _fix_segment(segment, gray)
+        fixed, n = _fix_segment(segment, gray, doubtful)
         out += fixed
         fixes += n
     return out, fixes
@@ -198,7 +208,8 @@ def _columns(words: list[Word]) -> list[list[Word]]:
     return columns
 
 
-def _fix_segment(words: list[Word], gray: np.ndarray) -> tuple[list[Word], int]:
+def _fix_segment(words: list[Word], gray: np.ndarray,
+                 doubtful: list[str] | None) -> tuple[list[Word], int]:
     """`fix_line` on one column of a line."""
     cut = _line_crop(gray, words)
     if cut is None:
@@ -230,8 +241,11 @@ def _fix_segment(words: list[Word], gray: np.ndarray) -> tuple[list[Word], int]:
             lead = joined[:len(joined) - len(joined.lstrip(_KEPT))] if stand_in else ""
             trail = joined[len(joined.rstrip(_KEPT)):] if stand_in else ""
             new = lead + run.text + trail  # ``2.`` of an item, ``(1)``: the run has no ends
-            if new == joined or keeps_tesseract(
-                    joined, new, min(out[i].confidence for i in touched)):
+            if new == joined:
+                continue
+            if keeps_tesseract(joined, new, min(out[i].confidence for i in touched)):
+                if doubtful is not None and disagrees(joined, new):
+                    doubtful.append(joined)
                 continue
             box = (min(out[i].box[0] for i in touched), min(out[i].box[1] for i in touched),
                    max(out[i].box[2] for i in touched), max(out[i].box[3] for i in touched))
@@ -250,8 +264,10 @@ def _fix_segment(words: list[Word], gray: np.ndarray) -> tuple[list[Word], int]:
     return [w for w in out if w.text], fixes
 
 
-def fix_digit_lines(words: list[Word], gray: np.ndarray, bottom: int) -> int:
-    """Re-read, in place, every line above `bottom` that holds a digit or a stand-in."""
+def fix_digit_lines(words: list[Word], gray: np.ndarray, bottom: int,
+                    doubtful: list[str] | None = None) -> int:
+    """Re-read, in place, every line above `bottom` that holds a digit or a stand-in
+    (`fix_line`; doubtful readings go to `doubtful`)."""
     lines: dict[tuple[int, int, int], list[int]] = {}
     for i, word in enumerate(words):
         if word.box[1] < bottom:
@@ -262,7 +278,7 @@ def fix_digit_lines(words: list[Word], gray: np.ndarray, bottom: int) -> int:
         line = [words[i] for i in indexes]
         if not any(ch in _STAND_INS - _SEPARATORS or ch.isdigit() for w in line for ch in w.text):
             continue
-        new, n = fix_line(line, gray)
+        new, n = fix_line(line, gray, doubtful)
         if n:
             replaced[indexes[0]] = new
             for i in indexes[1:]:

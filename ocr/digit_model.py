@@ -15,6 +15,7 @@ time; the weights ship in `ocr/models/thai_digits.npz`, nothing is downloaded.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,6 +25,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from ocr.glyphs import Cluster, cut_at, features, join, segment, split
+from schemas.text import to_arabic_digits
 
 MODEL_PATH = Path(__file__).parent / "models" / "thai_digits.npz"
 OTHER = "other"
@@ -41,6 +43,10 @@ FUSED_PAIR_SURE = 0.95
 BROKEN_SLIVER = 0.5
 #: Two pieces mended into one glyph are no wider than this many usual digits.
 BROKEN_WIDEST = 1.2
+#: Pieces apart by at most this share of their height, each narrower than
+#: `BROKEN_ARC` usual digits, are tried as one glyph too (a serif 0's sides).
+BROKEN_GAP = 0.1
+BROKEN_ARC = 0.7
 #: Where a cut may fall, as shares of the cluster's width.
 CUT_RANGE = (0.2, 0.8)
 #: Tesseract's Thai model has Arabic digits in its character set and reads
@@ -105,14 +111,16 @@ class DigitModel:
         """Neighbours overlapping in x, one a doubtful piece or a sliver
         under half the token's usual digit, are read as one glyph when
         together they are no wider than a digit and read as one surely:
-        noise broke a ``๒`` into its loop and its tail."""
+        noise broke a ``๒`` into its loop and its tail. So are two doubtful
+        narrow pieces a hairline apart (`_arcs`)."""
         widths = [g.cluster.width for g in glyphs if g.label in DIGITS and g.confidence >= SPLIT_BELOW]
         if not widths:
             return glyphs
         usual = float(np.median(widths))
         out: list[Glyph] = []
         for glyph in glyphs:
-            if out and glyph.cluster.x0 < out[-1].cluster.x1:
+            if out and (glyph.cluster.x0 < out[-1].cluster.x1
+                        or self._arcs(out[-1], glyph, usual)):
                 a, b = out[-1], glyph
                 piece = any(g.label == OTHER or g.confidence < SPLIT_BELOW
                             or (g.label in DIGITS and g.cluster.width < BROKEN_SLIVER * usual)
@@ -126,6 +134,15 @@ class DigitModel:
                         continue
             out.append(glyph)
         return out
+
+    @staticmethod
+    def _arcs(a: Glyph, b: Glyph, usual: float) -> bool:
+        """True for two doubtful narrow pieces side by side with a hairline gap:
+        the two sides of a serif ``0`` whose thin top and bottom the scan lost."""
+        gap = b.cluster.x0 - a.cluster.x1
+        return (gap <= BROKEN_GAP * max(a.cluster.height, b.cluster.height)
+                and all((g.label == OTHER or g.confidence < SPLIT_BELOW)
+                        and g.cluster.width < BROKEN_ARC * usual for g in (a, b)))
 
     def _fused_pair(self, glyphs: list[Glyph], i: int, token: list[Cluster]) -> list[Glyph] | None:
         """Glyph `i` cut into two digits (or a digit and a mark) where both
@@ -200,10 +217,23 @@ def keeps_tesseract(read: str, model: str, confidence: float) -> bool:
     the model's `model`: both Arabic digits and separators, the model's no
     longer, and Tesseract sure of it (``2557`` is not turned into ``2558``,
     nor ``04171/ว179`` into ``4171/ว179`` when the model took the 0 with the
-    letter before it). A longer reading is the model's: Tesseract lost a digit."""
+    letter before it). A longer reading is the model's: Tesseract lost a digit,
+    unless it mixes Thai digits into Arabic ones (``1 ๔``: the ธ of the month
+    beside the day read as ๔) — no number is printed so."""
     model = model.replace(" ", "")
-    return (confidence >= ARABIC_TRUSTED and len(model) <= len(read)
-            and set(read) <= _ARABIC_NUMBER and set(model) <= _ARABIC_NUMBER)
+    if confidence < ARABIC_TRUSTED or not set(read) <= _ARABIC_NUMBER:
+        return False
+    if set(model) <= _ARABIC_NUMBER:
+        return len(model) <= len(read)
+    return any(ch in _ARABIC_NUMBER and ch.isdigit() for ch in model)
+
+
+def disagrees(read: str, model: str) -> bool:
+    """True when the model read the same number of digits as `read` but other
+    ones (``12`` where Tesseract surely read ``19``): whichever stands, the
+    number is in doubt."""
+    ours, theirs = (to_arabic_digits(re.sub(r"\D", "", t)) for t in (read, model))
+    return len(ours) == len(theirs) and ours != theirs
 
 
 _lock = threading.Lock()

@@ -25,7 +25,15 @@ from PIL import Image
 
 from ocr.clean import clean_line
 from ocr.digit_lines import fix_digit_lines
-from ocr.digit_model import DIGITS, OTHER, Glyph, digit_count, digit_model, keeps_tesseract
+from ocr.digit_model import (
+    DIGITS,
+    OTHER,
+    Glyph,
+    digit_count,
+    digit_model,
+    disagrees,
+    keeps_tesseract,
+)
 from ocr.glyphs import WORK_HEIGHT
 from ocr.layout import Zone, colour_mask, find_zones, paper_level
 from ocr.tesseract import Word, read_words
@@ -81,6 +89,8 @@ class PageReading:
     digit_fixes: int = 0
     seconds: float = 0.0
     words: list[Word] = field(default_factory=list)  # the body's words, boxes in page pixels
+    #: Tesseract's sure Arabic readings the digit model read as other digits.
+    doubtful_digits: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -107,8 +117,9 @@ def read_page(image: Image.Image, dpi: int, languages: str = "tha") -> PageReadi
     if strip is not None:
         body, strip_top = _stack(body, strip, paper)
     words = _read_scaled(body, dpi, languages)
-    fixes = _fix_digits(words, body)
-    fixes += fix_digit_lines(words, body, page_height)
+    doubtful: list[str] = []
+    fixes = _fix_digits(words, body, doubtful)
+    fixes += fix_digit_lines(words, body, page_height, doubtful)
     page_words = [w for w in words if w.box[1] < page_height]
     stamp_words = [w for w in words if w.box[1] >= page_height]
     lines = _lines(page_words)
@@ -123,7 +134,8 @@ def read_page(image: Image.Image, dpi: int, languages: str = "tha") -> PageReadi
         again = _stamp_lines(stamp_zones, alone, offsets)
         stamps = [old if old.lines else new for old, new in zip(stamps, again, strict=True)]
     return PageReading(lines=lines, stamps=stamps, digit_fixes=fixes,
-                       seconds=time.perf_counter() - started, words=page_words)
+                       seconds=time.perf_counter() - started, words=page_words,
+                       doubtful_digits=doubtful)
 
 
 def _read_scaled(gray: np.ndarray, dpi: int, languages: str,
@@ -201,7 +213,7 @@ def _join(words: list[Word]) -> str:
     return "".join(parts)
 
 
-def _fix_digits(words: list[Word], gray: np.ndarray) -> int:
+def _fix_digits(words: list[Word], gray: np.ndarray, doubtful: list[str] | None = None) -> int:
     """Read digit spans again with the digit model and replace them, in place.
 
     A span is a run of neighbouring words on one line made only of digits
@@ -209,6 +221,8 @@ def _fix_digits(words: list[Word], gray: np.ndarray) -> int:
     with loose boxes on letter-spaced type): their joint box is cut from the
     scan and read as one token. A word mixing digits and letters
     (``เขต1ได้รับ``) is read on its own and only its digit runs are replaced.
+    Tesseract's sure readings that stand against other digits of the model's
+    are added to `doubtful`.
     """
     model = digit_model()
     fixes = 0
@@ -234,8 +248,11 @@ def _fix_digits(words: list[Word], gray: np.ndarray) -> int:
                 if wider is not None and (digit_count(wider) == digit_count(read) or (
                         not both and digit_count(wider) == digit_count(fixed))):
                     fixed = wider
-        if fixed is None or fixed == read or keeps_tesseract(
-                read, fixed, min(words[i].confidence for i in span)):
+        if fixed is None or fixed == read:
+            continue
+        if keeps_tesseract(read, fixed, min(words[i].confidence for i in span)):
+            if doubtful is not None and disagrees(read, fixed):
+                doubtful.append(read)
             continue
         fixes += 1
         words[span[0]] = Word(fixed, FIXED_CONFIDENCE, box, first.line)

@@ -79,6 +79,7 @@ def ocr_pdf(source: Path, work: Path, options: OcrmypdfOptions,
     pages: list[str] = []
     stamps: list[StampReading] = []
     boxed: list[TextLine] = []
+    doubtful: list[str] = []
     languages = "tha" if options.languages.startswith("tha") else options.languages
     wanted = {int(n) for n in options.pages.split(",")} if options.pages else None
     for number in range(1, min(count, max_pages) + 1):
@@ -88,6 +89,7 @@ def ocr_pdf(source: Path, work: Path, options: OcrmypdfOptions,
         image, dpi = render_scan_page(source, number, max_side=MAX_RENDER_SIDE)
         reading = read_page(image, dpi, languages)
         pages.append(reading.text)
+        doubtful += reading.doubtful_digits
         boxed += _boxed_lines(reading, number, image.size, dpi)
         stamps += [stamp for stamp in reading.stamps if number == 1 or stamp.lines]
     warnings = [] if count <= max_pages else [f"อ่านเฉพาะ {max_pages} หน้าแรก (first {max_pages} "
@@ -110,6 +112,7 @@ def ocr_pdf(source: Path, work: Path, options: OcrmypdfOptions,
         stamp_lines=[line for stamp in stamps for line in stamp.lines],
         stamps=[list(stamp.lines) for stamp in stamps],
         lines=[line.as_json() for line in boxed],
+        doubtful_digits=doubtful,
     )
 
 

@@ -171,6 +171,8 @@ def test_tesseract_keeps_an_arabic_number_it_read_surely():
     assert not keeps_tesseract("255", "2557", 91.0)  # a digit Tesseract lost
     assert not keeps_tesseract("๒๕๕๗", "๒๕๕๘", 91.0)  # Thai digits: Tesseract lacks ๘
     assert not keeps_tesseract("2557", "๒๕๕๗", 91.0)
+    assert keeps_tesseract("1", "1 ๔", 96.0)  # a letter beside the day read as a Thai digit
+    assert not keeps_tesseract("1", "1 ๔", 60.0)
 
 
 @pytest.mark.parametrize(("offset", "printed"), [(71, "04219.131/2689"), (84, "2557")])
@@ -203,6 +205,47 @@ def test_a_digit_half_outside_tesseracts_box_is_not_lost(font):
              Word("๐๐๓/๕๑๒", 93.0, (half + 2, rows[0], columns[-1], rows[-1]), (1, 1, 1))]
     _fix_digits(words, gray)
     assert "".join(w.text for w in words) == "๐๒๕๒.๐๐๓/๕๑๒"
+
+
+@pytest.mark.parametrize("font", ["Norasi", "Laksaman", "Garuda"])
+def test_a_sure_arabic_reading_the_model_reads_otherwise_is_kept_but_doubtful(font):
+    """Tesseract read a clean ``12`` as ``19`` at 88: its sure Arabic reading
+    stands (it is right more often than not), but the number is in doubt."""
+    from ocr.page_reader import _fix_digits
+    from ocr.tesseract import Word
+
+    gray = np.pad(_token("12", font, 44), ((20, 20), (20, 20)), constant_values=235)
+    rows, columns = (np.flatnonzero((gray < 128).any(axis=a)) for a in (1, 0))
+    box = (columns[0], rows[0], columns[-1], rows[-1])
+    doubtful: list[str] = []
+    words = [Word("19", 88.0, box, (1, 1, 1))]
+    _fix_digits(words, gray, doubtful)
+    assert [w.text for w in words] == ["19"] and doubtful == ["19"]
+    right: list[str] = []
+    words = [Word("12", 88.0, box, (1, 1, 1))]
+    _fix_digits(words, gray, right)
+    assert [w.text for w in words] == ["12"] and right == []
+
+
+@pytest.mark.parametrize("font", ["Norasi", "Kinnari", "Laksaman", "Garuda", "Loma", "Waree"])
+def test_a_zero_whose_thin_top_and_bottom_were_lost_is_read_whole(font):
+    """A serif ``0`` at 300 dpi lost its hairline top and bottom in the line
+    crop: its two sides read as two "other" pieces and the number lost its 0s."""
+    token = _token("04228", font, 44).copy()
+    ink = token < 128
+    start = end = np.flatnonzero(ink.any(axis=0))[0]
+    while ink[:, end + 1].any():
+        end += 1
+    width = max(2, (end - start) // 6)
+    left = (start + end) // 2 - width // 2
+    token[:, left:left + width] = 235  # the 0's top and bottom cut away
+    assert len(segment(token)) == 6
+    assert "".join(g.label for g in digit_model().read(token)) == "04228"
+
+
+@pytest.mark.parametrize("word", ["เรา", "ไร่", "ใจ", "เเล"])
+def test_narrow_letters_side_by_side_are_not_read_as_one_digit(word):
+    assert all(g.label == OTHER for g in digit_model().read(_token(word, "Norasi", 44)))
 
 
 def _touching(chars: str, font: str, px: int = 44, overlap: float = 0.1) -> np.ndarray:

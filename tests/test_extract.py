@@ -558,6 +558,18 @@ def test_a_cited_number_that_lost_its_slash_before_the_circular_mark_is_read_wit
     assert letter.confidence["references"] < 0.9
 
 
+def test_a_number_or_date_read_two_ways_is_in_doubt() -> None:
+    sure = extract_letter(EXTERNAL)
+    assert sure.confidence["date"] >= 0.9 and sure.confidence["number"] >= 0.9
+    for doubtful, field in ((["2"], "date"), (["2559"], "date"), (["04049/"], "number"),
+                            (["508"], "number")):
+        letter = extract_letter(EXTERNAL, doubtful_digits=doubtful)
+        assert letter.confidence[field] <= 0.6, doubtful
+        assert (letter.number, letter.date) == (sure.number, sure.date)
+    other = extract_letter(EXTERNAL, doubtful_digits=["1234"])
+    assert other.confidence == sure.confidence
+
+
 def test_a_speck_after_the_slash_is_dropped_but_leaves_doubt() -> None:
     from ingest.extract_fields import read_number
 
