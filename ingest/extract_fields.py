@@ -238,13 +238,21 @@ def _order_year(running: str) -> tuple[str, bool]:
     return running, False
 
 
+#: Ministries whose units are five digits, 0 then this one (ศธ 04…, the
+#: education service areas and schools): four digits starting with it lost the 0.
+_UNIT_SECOND = {"ศธ": "4"}
+
+
 def _ministry_unit(agency: str, unit: str) -> str:
     """A ministry's unit code with its leading 0 put back when OCR read it as another
-    digit (``ศธ 24090`` for ``ศธ 04090``: ๐ taken for ๒ or ๖). Ministries number
+    digit (``ศธ 24090`` for ``ศธ 04090``: ๐ taken for ๒ or ๖) or lost it
+    (``ศธ ๔๐๔๑`` for ``ศธ ๐๔๐๔๑``, see `_UNIT_SECOND`). Ministries number
     their units from 0; a province's local offices do not (``ชม 52101``), so
     only ministry codes are mended, and the caller keeps the confidence low."""
     main, dot, rest = unit.partition(".")
     if agency in MINISTRY_CODES and 4 <= len(main) <= 5 and main[0] != "0":
+        if len(main) == 4 and main[0] == _UNIT_SECOND.get(agency):
+            return "0" + main + dot + rest  # the ๐ itself lost (fused with the ธ before it)
         return "0" + main[1:] + dot + rest
     return unit
 

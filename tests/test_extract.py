@@ -460,6 +460,8 @@ def test_no_date_is_made_of_a_count_or_a_phone_number() -> None:
     [
         # a ministry's unit code starts with 0
         ("ที่ ศธ 24090/1453", Kind.external, "ศธ 04090/1453", 0.6),  # ๐ read as ๒
+        ("ที่ศธ ๔๐๔๑/ว๒๒๖๕ วันที่", Kind.external, "ศธ 04041/ว2265", 0.5),  # ๐ fused with ธ
+        ("ที่ กษ 2201/512", Kind.external, "กษ 0201/512", 0.5),  # ๐ read as ๒, 4 digits
         ("ที่ศธ๖๔๑๐๓/๑๐๕๘ วันที่", Kind.external, "ศธ 04103/1058", 0.6),  # ๐ read as ๖
         ("ที่ ศธ 2252.003/512", Kind.external, "ศธ 0252.003/512", 0.6),
         ("ที่ศธ .๐๔๒๕๖/๒๔๕๐ สพม . พิษณุโลก", Kind.external, "ศธ 04256/2450", 0.6),  # a speck
