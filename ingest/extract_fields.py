@@ -140,8 +140,13 @@ def read_agency(token: str | None, org_hint: str | None) -> tuple[str | None, fl
         token = _GLUED_LABEL_RE.sub("", token)  # ทีศธ: the label's letters closed up
         consonants = "".join(_THAI_CONSONANTS_RE.findall(token))
         if thai_count(token) == len(token.replace(".", "")) and 2 <= len(consonants) <= 3:
+            clean = consonants == token.replace(".", "")
             if consonants in MINISTRY_CODES or consonants in province_codes():
-                return consonants, 1.0 if consonants == token.replace(".", "") else 0.8
+                inferred = None if clean else agency_for(org_hint)
+                if inferred and inferred != consonants and edit_distance(
+                        consonants, inferred, 1) <= 1:
+                    return inferred, 0.55  # ``ศูกิ``: marks no code has, the office's ศธ
+                return consonants, 1.0 if clean else 0.8
             if consonants in _AGENCY_LOOKALIKES:
                 return _AGENCY_LOOKALIKES[consonants], 0.6
             near = _near_ministry_code(consonants)

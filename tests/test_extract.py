@@ -478,6 +478,15 @@ def test_numbers_mended_from_what_they_must_be(line: str, kind: Kind, number: st
     assert reading is not None and reading.number == number and reading.confidence <= ceiling
 
 
+def test_an_agency_code_read_with_marks_is_the_offices_own_when_one_letter_away() -> None:
+    from ingest.extract_fields import read_agency
+
+    office = "สำนักงานเขตพื้นที่การศึกษามัธยมศึกษาลำปาง"
+    assert read_agency("ศูกิ", office) == ("ศธ", 0.55)  # ธ read as ก, marks put in: not ศก
+    assert read_agency("ศก", office) == ("ศก", 1.0)  # printed clean: Si Sa Ket's own code
+    assert read_agency("ศูกิ", None) == ("ศก", 0.8)
+
+
 def test_a_province_code_keeps_its_own_first_digit() -> None:
     from ingest.extract_fields import read_number
 
