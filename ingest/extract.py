@@ -34,6 +34,7 @@ from ingest.extract_fields import (
     find_letter_date,
     find_number_line,
     letter_years,
+    signed_as_order,
     read_number,
 )
 from ingest.extract_labels import (
@@ -137,9 +138,11 @@ def _title_confidence(line: str, title: str) -> float:
     return 0.8 if edit_distance(head, skeleton(title), 1) <= 1 else 0.0
 
 
-def _detect_kind(lines: list[str], has_number: bool, has_to: bool) -> tuple[Kind | None, float]:
+def _detect_kind(lines: list[str], has_number: bool, has_to: bool,
+                 signed_order: bool = False) -> tuple[Kind | None, float]:
     """The document kind from its title line, else memo by its ส่วนราชการ line, else
-    external when ที่ and เรียน are there."""
+    order when it has no เรียน and is signed ``สั่ง ณ วันที่`` (`signed_order`: the
+    title lost to OCR), else external when ที่ and เรียน are there."""
     top = [line for line in lines if line.strip()][:TOP_LINES]
     for kind, title in _KIND_TITLES:
         conf = max((_title_confidence(line, title) for line in top), default=0.0)
@@ -147,6 +150,8 @@ def _detect_kind(lines: list[str], has_number: bool, has_to: bool) -> tuple[Kind
             return kind, conf
     if any(getattr(label_of(line), "name", None) == "unit" for line in top[:4]):
         return Kind.memo, 0.7  # no title read, but a memo's ส่วนราชการ line
+    if signed_order and not has_to:
+        return Kind.order, 0.6
     if has_number and has_to:
         return Kind.external, 0.8
     if has_number or has_to:
@@ -250,9 +255,10 @@ def _read_header(pages: list[list[str]]) -> _Header:
     )
     number_line = find_number_line(first, sure_subject)
     has_to = any(h.name == "to" for _, h in labels)
-    kind, kind_conf = _detect_kind(first, number_line is not None, has_to)
-    reading = read_number(first[number_line], kind, None) if number_line is not None else None
     every_line = [ln for page in pages for ln in page]
+    kind, kind_conf = _detect_kind(first, number_line is not None, has_to,
+                                   signed_as_order(every_line))
+    reading = read_number(first[number_line], kind, None) if number_line is not None else None
     date_lines = every_line if kind is Kind.order else first
     years = letter_years("\n".join(every_line))
     date = find_letter_date(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ingest.extract_labels import skeleton, strip_leading_junk, thai_count
@@ -332,6 +333,11 @@ def first_date(text: str) -> DateMatch | None:
         return None
     again = next((m for m in find_thai_dates(repaired) if _plausible(m)), None)
     return replace(again, fuzzy=True) if again else None
+
+
+def signed_as_order(lines: Sequence[str]) -> bool:
+    """True when a line reads ``สั่ง ณ วันที่ …`` with a date: how an order is signed."""
+    return any(_ORDER_DATE_RE.search(skeleton(line)) and first_date(line) for line in lines)
 
 
 def letter_years(text: str) -> Counter[int]:

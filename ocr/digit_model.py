@@ -217,12 +217,16 @@ def keeps_tesseract(read: str, model: str, confidence: float) -> bool:
     the model's `model`: both Arabic digits and separators, the model's no
     longer, and Tesseract sure of it (``2557`` is not turned into ``2558``,
     nor ``04171/ว179`` into ``4171/ว179`` when the model took the 0 with the
-    letter before it). A longer reading is the model's: Tesseract lost a digit,
-    unless it mixes Thai digits into Arabic ones (``1 ๔``: the ธ of the month
-    beside the day read as ๔) — no number is printed so."""
+    letter before it). The model's reading wins when it is longer (Tesseract
+    lost a digit) or has a slash Tesseract read as a digit (``161/2558`` for
+    ``16172558``); Tesseract's stands against one mixing Thai digits into
+    Arabic ones (``1 ๔``: the ธ of the month beside the day read as ๔), as no
+    number is printed so."""
     model = model.replace(" ", "")
     if confidence < ARABIC_TRUSTED or not set(read) <= _ARABIC_NUMBER:
         return False
+    if model.count("/") > read.count("/"):
+        return False  # Tesseract reads a slash as ``7`` or ``1`` (``16172558``)
     if set(model) <= _ARABIC_NUMBER:
         return len(model) <= len(read)
     return any(ch in _ARABIC_NUMBER and ch.isdigit() for ch in model)

@@ -172,6 +172,7 @@ def test_tesseract_keeps_an_arabic_number_it_read_surely():
     assert not keeps_tesseract("๒๕๕๗", "๒๕๕๘", 91.0)  # Thai digits: Tesseract lacks ๘
     assert not keeps_tesseract("2557", "๒๕๕๗", 91.0)
     assert keeps_tesseract("1", "1 ๔", 96.0)  # a letter beside the day read as a Thai digit
+    assert not keeps_tesseract("16172558", "161/2558", 86.0)  # its slash read as 7
     assert not keeps_tesseract("1", "1 ๔", 60.0)
 
 

@@ -311,7 +311,18 @@ def test_an_order_title_with_its_first_letter_misread_is_still_an_order() -> Non
     assert meta.kind is Kind.order and meta.confidence["kind"] < 0.9
     assert meta.number == "123/2567" and meta.date == dt.date(2024, 1, 5)
     assert meta.from_org == "โรงเรียนบ้านหนองบัว"
-    assert extract_letter(ORDER.replace("คําสั่ง", "ดำเนินการ")).kind is not Kind.order
+    unsigned = ORDER.replace("สั่ง ณ วันที่", "ลงวันที่")
+    assert extract_letter(unsigned.replace("คําสั่ง", "ดำเนินการ")).kind is not Kind.order
+
+
+def test_an_order_whose_title_ocr_garbled_is_known_by_how_it_is_signed() -> None:
+    """``คาสงสานกงาน…`` reads as no title; an order has no เรียน and is
+    signed สั่ง ณ วันที่: without that its number read as another kind's."""
+    meta = extract_letter(ORDER.replace("คําสั่งโรงเรียน", "คาสงสานกงาน"))
+    assert meta.kind is Kind.order and meta.confidence["kind"] <= 0.6
+    assert meta.number == "123/2567" and meta.date == dt.date(2024, 1, 5)
+    letter = extract_letter(EXTERNAL + "สั่ง ณ วันที่ 5 มกราคม 2567\n")  # เรียน: not an order
+    assert letter.kind is Kind.external
 
 
 # Real Tesseract output (see tests/data/ocr/README.md): fields this version reads right on it.
