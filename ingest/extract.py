@@ -256,11 +256,13 @@ def _read_header(pages: list[list[str]]) -> _Header:
     number_line = find_number_line(first, sure_subject)
     has_to = any(h.name == "to" for _, h in labels)
     every_line = [ln for page in pages for ln in page]
+    years = letter_years("\n".join(every_line))
     kind, kind_conf = _detect_kind(first, number_line is not None, has_to,
                                    signed_as_order(every_line))
-    reading = read_number(first[number_line], kind, None) if number_line is not None else None
+    reading = None
+    if number_line is not None:
+        reading = read_number(first[number_line], kind, None, years)
     date_lines = every_line if kind is Kind.order else first
-    years = letter_years("\n".join(every_line))
     date = find_letter_date(
         date_lines, kind, number_line, reading.end if reading else 0, subject_label, years
     )
@@ -335,7 +337,7 @@ def extract_letter(text: str, stamp_lines: Sequence[str] = (),
     from_org, org_conf = resolve_org(header_org, "".join(line.strip() for line in body))
     reading = None
     if head.number_line is not None:
-        reading = read_number(first[head.number_line], head.kind, from_org)
+        reading = read_number(first[head.number_line], head.kind, from_org, head.years)
     secrecy, secrecy_conf, urgency, urgency_conf = read_stamps(pages, stamp_lines)
     signer, signer_conf = find_signer([line for page in pages for line in page])
     enclosures = split_enclosures(head.enclosures)

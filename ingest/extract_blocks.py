@@ -18,7 +18,7 @@ from ingest.extract_fields import (
     date_confidence,
     date_in_context,
     first_date,
-    mend_slashes,
+    mend_number,
     read_agency,
 )
 from ingest.extract_labels import (
@@ -242,7 +242,7 @@ _GLUED_AGENCY_RE = re.compile(r"(?:ที่|ที)(?P<code>[ก-ฮ]{2,3}\.?)$
 def _read_reference(text: str, years: Counter[int]) -> tuple[Reference, float] | None:
     """One cited letter: its number after ที่ and its date after ลงวันที่ (a year that
     lost or gained a digit mended from the letter's `years`), with a confidence."""
-    text, mended = mend_slashes(_GLUED_DATE_RE.sub(" ", text))
+    text, mended = mend_number(_GLUED_DATE_RE.sub(" ", text))
     match = NUMBER_RE.search(text)
     number, number_conf = None, 0.0
     if match:

@@ -51,6 +51,7 @@ _STRAY_QUOTES_RE = re.compile("[\"'`\u2018\u2019\u201c\u201d]")
 _PUNCTUATION = ".,:;-|"
 _SPECK_AFTER_SLASH_RE = re.compile(r"/\s*[.,]\s*(?=[0-9๐-๙])")  # ``๑๖๐/.๕๖๗``
 _LOST_SLASH_RE = re.compile(r"(?<=[0-9๐-๙]{3})\s+(?=ว\s*[0-9๐-๙])")  # ``04141 ว 808``
+_SPECK_IN_UNIT_RE = re.compile(r"(?<=[0-9๐-๙])[,'‘’]\s?(?=[0-9๐-๙]+\s?/)")  # ``๑๗,๐/๒๕๕๖``
 # Repairs tried only when no date reads as printed (the result counts as fuzzy):
 # specks read as punctuation (``ธันวาคม , ๒๕๕๒``, ``กันยายน: 2560``), a lone letter
 # between day and month (``11 ก กันยายน``), a third digit stuck to the day
@@ -172,18 +173,20 @@ def _label_and_agency(prefix: str) -> tuple[bool, str | None]:
     return label_ok, tokens[-1]
 
 
-def read_number(line: str, kind: Kind | None, org_hint: str | None) -> NumberReading | None:
+def read_number(line: str, kind: Kind | None, org_hint: str | None,
+                years: Counter[int] | None = None) -> NumberReading | None:
     """Read the letter number on the ที่ line.
 
     Args:
         line: The line holding ``ที่ ศธ 04049/508`` (OCR-garbled forms allowed).
         kind: The letter's kind; orders carry no agency letters.
         org_hint: The issuing office, to infer unreadable agency letters.
+        years: The years the letter prints (`letter_years`), for an order's year.
 
     Returns:
         The reading, or None when the line holds no number.
     """
-    line, specks = mend_slashes(before_receipt(line))
+    line, specks = mend_number(before_receipt(line))
     match = NUMBER_RE.search(line)
     if match is None:
         loose = _LOOSE_NUMBER_RE.search(line)
@@ -201,7 +204,7 @@ def read_number(line: str, kind: Kind | None, org_hint: str | None) -> NumberRea
         thai_digits=thai,
     )
     if kind is Kind.order:
-        parts["running"], mended = _order_year(parts["running"])
+        parts["running"], mended = _order_year(parts["running"], years)
         year_ok = _BE_MIN <= int(parts["running"]) <= _BE_MAX
         conf = 0.85 if label_ok and year_ok and not mended else 0.5
         number = LetterNumber(agency="", **parts)
@@ -221,17 +224,22 @@ def read_number(line: str, kind: Kind | None, org_hint: str | None) -> NumberRea
     return NumberReading(number.canonical, number.circular, round(conf, 2), match.end())
 
 
-def mend_slashes(text: str) -> tuple[str, int]:
-    """A letter number's slash mended: a speck after it dropped (``๑๖๐/.๕๖๗``) and
-    one OCR lost before ว put back (``04141 ว 808``). Returns the text and the mends."""
+def mend_number(text: str) -> tuple[str, int]:
+    """A letter number's specks and slash mended: a speck after the slash
+    (``๑๖๐/.๕๖๗``) or inside the code before it (``๑๗,๐/๒๕๕๖``) dropped, a
+    slash OCR lost before ว put back (``04141 ว 808``). Returns the text and
+    how many mends."""
     text, specks = _SPECK_AFTER_SLASH_RE.subn("/", text)
+    text, inside = _SPECK_IN_UNIT_RE.subn("", text)
     text, lost = _LOST_SLASH_RE.subn("/", text)
-    return text, specks + lost
+    return text, specks + inside + lost
 
 
-def _order_year(running: str) -> tuple[str, bool]:
+def _order_year(running: str, years: Counter[int] | None = None) -> tuple[str, bool]:
     """An order's number ends in its BE year (``๓๗๕/๒๕๕๕``): a year with a stray
-    digit in front (``12549``) or its ๒ lost (``๕๖๗``) is mended, and says so."""
+    digit in front (``12549``), its ๒ lost (``๕๖๗``) or its last digit lost
+    (``๒๕๕``, taken from the letter's `years` as `date_in_context` does) is
+    mended, and says so."""
     def plausible(year: str) -> bool:
         return _BE_MIN <= int(year) <= _BE_MAX
 
@@ -241,6 +249,10 @@ def _order_year(running: str) -> tuple[str, bool]:
         return running[1:], True
     if len(running) == 3 and plausible("2" + running):
         return "2" + running, True
+    near = sorted(((n, y) for y, n in (years or {}).items()
+                   if len(running) == 3 and edit_distance(running, str(y), 1) <= 1), reverse=True)
+    if near and (len(near) == 1 or near[0][0] > near[1][0]):
+        return str(near[0][1]), True  # ``๒๕๕``: the one year the letter prints, a digit away
     return running, False
 
 

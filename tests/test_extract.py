@@ -479,6 +479,7 @@ def test_no_date_is_made_of_a_count_or_a_phone_number() -> None:
         # an order's number ends in its BE year
         ("ที  237/12549", Kind.order, "237/2549", 0.5),  # a stray digit before the year
         ("ที่ .๑๖๐/.๕๖๗", Kind.order, "160/2567", 0.5),  # ๒ of the year read as a speck
+        ("ที   ๑๗,๐/๒๕๕๖", Kind.order, "170/2556", 0.6),  # a speck inside read as a comma
     ],
 )
 def test_numbers_mended_from_what_they_must_be(line: str, kind: Kind, number: str,
@@ -496,6 +497,17 @@ def test_an_agency_code_read_with_marks_is_the_offices_own_when_one_letter_away(
     assert read_agency("ศูกิ", office) == ("ศธ", 0.55)  # ธ read as ก, marks put in: not ศก
     assert read_agency("ศก", office) == ("ศก", 1.0)  # printed clean: Si Sa Ket's own code
     assert read_agency("ศูกิ", None) == ("ศก", 0.8)
+
+
+def test_an_orders_year_that_lost_its_last_digit_is_the_one_the_letter_prints() -> None:
+    from collections import Counter
+
+    from ingest.extract_fields import read_number
+
+    reading = read_number("ที  ๓๘๗/๒๕๕", Kind.order, None, Counter({2557: 4, 2547: 2}))
+    assert reading is not None and reading.number == "387/2557" and reading.confidence <= 0.5
+    tie = read_number("ที  ๓๘๗/๒๕๕", Kind.order, None, Counter({2557: 2, 2556: 2}))
+    assert tie is not None and tie.number == "387/255"
 
 
 def test_a_province_code_keeps_its_own_first_digit() -> None:
