@@ -19,7 +19,13 @@ from ingest.extract_org import MINISTRY_CODES, agency_for, province_codes
 from schemas.enums import Kind
 from schemas.letter_numbers import LetterNumber
 from schemas.text import to_arabic_digits
-from schemas.thai_dates import DateMatch, edit_distance, find_thai_dates, match_month
+from schemas.thai_dates import (
+    MONTH_STARTS,
+    DateMatch,
+    edit_distance,
+    find_thai_dates,
+    match_month,
+)
 
 THAI_DIGIT_CEILING = 0.6
 #: A date whose year OCR cut or stretched by one digit, mended from the years the
@@ -68,6 +74,14 @@ _THAI_YEAR_RE = re.compile(r"(?<=[\u0e01-\u0e4e.\s])(?!๒๕)[๐-๙]{2}(?P<ta
 _SPECKS_IN_DATE_RE = re.compile(
     r"(?<=[0-9๐-๙])\s*(?:[.,]\s*)+(?=[ก-ฮเแโใไ])"
     r"|(?<=[ก-ฮ\u0e30-\u0e4e])\s+(?:[.,]\s*)+(?=[0-9๐-๙]{4}(?![0-9๐-๙]))")
+# Readings that make a wrong day, mended before the date is read: a lone digit of
+# the other script between the day and the month (``๒๗ 1 กรกฎาคม``, ``12 ๔ ธันวาคม``:
+# a speck or the month's first letter), a speck read as a comma inside the day
+# (``๑,๔พฤษภาคม``).
+_MONTHS_AHEAD = r"(?=\s*(?:%s))" % "|".join(MONTH_STARTS)
+_OTHER_SCRIPT_RE = re.compile(r"(?<=[๐-๙])\s+[0-9]%s|(?<=[0-9])\s+[๐-๙]%s"
+                              % (_MONTHS_AHEAD, _MONTHS_AHEAD))
+_SPECK_IN_DAY_RE = re.compile(r"(?<![0-9๐-๙])([0-9๐-๙])[,.'](?=[0-9๐-๙]%s)" % _MONTHS_AHEAD)
 # A BE year that lost its leading ๒ (``กรกฎาคม ๕๕๘``); `_plausible` then keeps 2480–2620.
 _LOST_TWO_RE = re.compile(r"(?<=[\u0e01-\u0e4e.\s])(?P<year>[๔๕๖4-6][0-9๐-๙]{2})(?![0-9๐-๙])")
 
@@ -329,9 +343,16 @@ def first_date(text: str) -> DateMatch | None:
     specks read as punctuation, a lone letter before the month and a third
     digit stuck to the day and dots and commas around a wrapped month, and a
     year that lost its leading ๒ gets it back; such a date is a fuzzy match
-    (lower confidence).
+    (lower confidence). Before all that, a lone digit of the other script
+    before the month and a comma inside the day are dropped (`_OTHER_SCRIPT_RE`,
+    `_SPECK_IN_DAY_RE`), also a fuzzy match.
     """
     text = _STRAY_QUOTES_RE.sub("", text)  # specks read as quotes: ``๒๙” เมษายน``
+    day_mended = _SPECK_IN_DAY_RE.sub(r"\1", _OTHER_SCRIPT_RE.sub("", text))
+    if day_mended != text:
+        found = next((m for m in find_thai_dates(day_mended) if _plausible(m)), None)
+        if found is not None:
+            return replace(found, fuzzy=True)
     found = next((m for m in find_thai_dates(text) if _plausible(m)), None)
     if found is not None:
         return found

@@ -406,6 +406,9 @@ def test_number_line_read_alone_removes_a_stray_leading_digit() -> None:
         ("วันที่๒๖๒ เมษายน ๒๕๕๖", dt.date(2013, 4, 26)),  # a third digit stuck to the day
         ("ลงวันที ๑๐ กุมภาพันธ์ 6๒๕๕๕", dt.date(2012, 2, 10)),  # a speck stuck to the year
         ("วันที๒๔ กรกฎาคม ๕๕๘", dt.date(2015, 7, 24)),  # the year's ๒ lost
+        ("๒๗ 1 กรกฎาคม ๒๕๖๐", dt.date(2017, 7, 27)),  # an Arabic digit among Thai ones
+        ("วันที่ 12 ๔ ธันวาคม 2556", dt.date(2013, 12, 12)),  # and a Thai one among Arabic
+        ("วันที๑,๔พฤษภาคม ๒๕๖๕ -", dt.date(2022, 5, 14)),  # a speck inside the day
     ],
 )
 def test_dates_mended_from_specks_are_fuzzy(line: str, day: dt.date) -> None:
