@@ -45,7 +45,7 @@ SIGNER_CEILING = 0.6
 _ITEM_RE = re.compile(r"^\s*[0-9๐-๙]{1,2}(?:\s*[.)]\s*|\s*(?=[ก-ฮเ-ไ]))")
 # ``๒. `` and OCR's ``๒ . ``, but not a cited date's day with a speck after it
 # (``ลงวันที่ 5 . กรกฎาคม 2559``).
-_ITEM_SPLIT_RE = re.compile(r"(?:^|\s)[0-9๐-๙]\s?(?:[.)]\s+(?!(?:%s))|\s(?=หนังสือ))"
+_ITEM_SPLIT_RE = re.compile(r"(?:^|\s)[0-9๐-๙]\s?(?:[.)]\s+(?!(?:%s))|\s?(?=หนังสือ))"
                             % "|".join(MONTH_STARTS))
 # The next cited letter of a numbered อ้างถึง: ``๒ . หนังสือ…``, ``2 หนังสือ…``.
 _NEXT_CITED_RE = re.compile(r"^\W*[0-9๐-๙]\s?[.)]?\s*หนังสือ")

@@ -136,14 +136,15 @@ def label_of(line: str, glued: bool = False) -> LabelHit | None:
 def _garbled_ref(core: str) -> LabelHit | None:
     """อ้างถึง misread and glued to the cited หนังสือ (``อำงถึงหนังสือ``, ``อ้๐.9 ถึงหนังสือ``).
 
-    Only a line whose opening, letters only, is within two slips of อ้างถึง
-    and is followed by หนังสือ (after an item number, if any) counts.
+    Only a line whose opening, letters only, starts with อ (or its look-alike
+    ฮ), is within two slips of อ้างถึง and is followed by หนังสือ (after an
+    item number, if any) counts.
     """
     for cut in range(3, min(len(core), _REF_REACH) + 1):
         if not _CITED_BOOK_RE.match(core, cut):
             continue
         letters = skeleton(re.sub("[^\u0e01-\u0e4e]", "", core[:cut]))
-        if letters[:1] == "อ" and edit_distance(letters, skeleton(LABELS["ref"]), _REF_SLIPS) <= _REF_SLIPS:
+        if letters[:1] in ("อ", "ฮ") and edit_distance(letters, skeleton(LABELS["ref"]), _REF_SLIPS) <= _REF_SLIPS:
             return LabelHit("ref", core[cut:].strip(), 0.6)
     return None
 

@@ -551,7 +551,8 @@ _CITED = "อ้างถึง หนังสือสำนักงานศ
     "อางถงหนังสือ",  # marks dropped, glued
     "อ้๐.9 ถึงหนังสือ",  # า read as a digit and a dot
     "อฮ้างถึง๑ . หนังสือ",  # a letter put in, the item number glued on
-], ids=["am-for-mai-tho", "marks-dropped", "digit-and-dot", "letter-put-in"])
+    "ฮ้างถึงหนังสือ",  # อ read as its look-alike ฮ
+], ids=["am-for-mai-tho", "marks-dropped", "digit-and-dot", "letter-put-in", "ho-for-o"])
 def test_a_garbled_reference_label_before_the_cited_letter_is_found(opening: str) -> None:
     text = EXTERNAL.replace("อ้างถึง หนังสือ", opening)
     assert text != EXTERNAL
@@ -567,9 +568,10 @@ def test_a_body_line_opening_like_the_label_is_not_a_reference() -> None:
 
 @pytest.mark.parametrize("second", [
     "\n2 หนังสือกรมบัญชีกลาง ที่ศธ 04127/2871 ลงวันที่ 25 มกราคม 2559",  # no dot after 2
+    "\n\n๒หนังสือกรมบัญชีกลาง ที่ศธ 04127/2871 ลงวันที่ 25 มกราคม 2559",  # glued, after a blank
     "\n\n๒ . หนังสือกรมบัญชีกลาง ที่ศธ 04127/2871 ลงวันที่ 25 มกราคม 2559",  # after a blank
     "\n2. หนังสือกรมบัญชีกลาง ที่ศธ 04127/2871 ลงวันที่ 25\n\n, , ม ฝ มกราคม 2559",  # its date
-], ids=["no-dot", "after-a-blank", "date-after-a-blank"])
+], ids=["no-dot", "glued", "after-a-blank", "date-after-a-blank"])
 def test_a_second_reference_is_kept_however_ocr_split_it(second: str) -> None:
     text = EXTERNAL.replace(_CITED, _CITED.replace("อ้างถึง ", "อ้างถึง 1. ") + second)
     refs = [(r.number, r.date) for r in extract_letter(text).references]
