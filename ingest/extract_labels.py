@@ -144,7 +144,8 @@ def _garbled_ref(core: str) -> LabelHit | None:
         if not _CITED_BOOK_RE.match(core, cut):
             continue
         letters = skeleton(re.sub("[^\u0e01-\u0e4e]", "", core[:cut]))
-        if letters[:1] in ("อ", "ฮ") and edit_distance(letters, skeleton(LABELS["ref"]), _REF_SLIPS) <= _REF_SLIPS:
+        slips = edit_distance(letters, skeleton(LABELS["ref"]), _REF_SLIPS)
+        if letters[:1] in ("อ", "ฮ") and slips <= _REF_SLIPS:
             return LabelHit("ref", core[cut:].strip(), 0.6)
     return None
 
