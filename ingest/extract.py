@@ -30,12 +30,13 @@ from ingest.extract_blocks import (
     wrap_block,
 )
 from ingest.extract_fields import (
+    NUMBER_RE,
     NumberReading,
     find_letter_date,
     find_number_line,
     letter_years,
-    signed_as_order,
     read_number,
+    signed_as_order,
 )
 from ingest.extract_labels import (
     LabelHit,
@@ -168,13 +169,17 @@ def _header_end(lines: list[str]) -> int:
 
 
 def _external_org(lines: list[str], number_line: int | None) -> str | None:
-    """The office printed right of the ที่ line (or on the line below it)."""
+    """The office printed right of the number on the ที่ line (or on the line below it)."""
     if number_line is None:
         return None
     columns = _WIDE_GAP_RE.split(lines[number_line].strip())[1:]
     columns = [c for c in columns if thai_count(c) >= 3]
     if columns:
         return max(columns, key=thai_count)
+    number = NUMBER_RE.search(lines[number_line])
+    after = lines[number_line][number.end():].strip() if number else ""
+    if thai_count(after) >= 3:
+        return after  # the gap before the office closed up to one space
     below = lines[number_line + 1] if number_line + 1 < len(lines) else ""
     if thai_count(below) >= 3 and not any(w in below for w in _ADDRESS_WORDS):
         return below.strip()

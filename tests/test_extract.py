@@ -513,6 +513,17 @@ def test_an_orders_year_that_lost_its_last_digit_is_the_one_the_letter_prints() 
     assert tie is not None and tie.number == "387/255"
 
 
+def test_the_office_beside_the_number_is_read_when_ocr_closed_the_gap() -> None:
+    """The wide gap between the number and the office came out as one space:
+    the office is still the sender, and its agency code stands in for ศ5."""
+    text = EXTERNAL.replace("ทิ ศธ 04049/ว508            สพป.ลำปาง เขต 1",
+                            "ทิ ศ 5 04049/ว508 สพป.ลำปาง เขต 1")
+    assert text != EXTERNAL
+    meta = extract_letter(text)
+    assert meta.from_org == "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาลำปาง เขต 1"
+    assert meta.number == "ศธ 04049/ว508" and meta.confidence["number"] <= 0.5
+
+
 def test_a_province_code_keeps_its_own_first_digit() -> None:
     from ingest.extract_fields import read_number
 
