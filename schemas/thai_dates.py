@@ -141,7 +141,7 @@ def match_month(token: str) -> tuple[int, bool] | None:
     """Match an OCR'd month token to a month number.
 
     Accepts full names, abbreviations with or without dots, and full names
-    with one wrong, missing or extra character (two for long names) when
+    with one wrong, missing or extra character (two for names of seven or more) when
     exactly one month is that close.
 
     Args:
@@ -160,7 +160,7 @@ def match_month(token: str) -> tuple[int, bool] | None:
         return _ABBR_KEYS[bare], True
     if len(bare) < 4:
         return None
-    limit = 2 if len(bare) >= 8 else 1
+    limit = 2 if len(bare) >= 7 else 1
     scored = sorted((edit_distance(bare, name, limit), n) for name, n in _FULL_KEYS.items())
     best, month = scored[0]
     if best > limit or scored[1][0] == best:

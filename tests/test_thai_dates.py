@@ -98,6 +98,9 @@ def test_a_month_equally_near_two_months_is_not_guessed() -> None:
     assert match_month("มีราคม") is None  # one edit from both มกราคม and มีนาคม
     assert match_month("มกคาคม") == (1, True)  # one edit from มกราคม only
     assert match_month("เขต") is None
+    assert match_month("รันราคม") == (12, True)  # two edits from ธันวาคม (seven letters) only
+    assert match_month("รันราคน") is None  # three
+    assert match_month("มกราคน") is None  # two edits on a six-letter name: too loose
 
 
 def test_format_and_be_year() -> None:
