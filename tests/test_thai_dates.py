@@ -100,7 +100,7 @@ def test_a_month_equally_near_two_months_is_not_guessed() -> None:
     assert match_month("เขต") is None
     assert match_month("รันราคม") == (12, True)  # two edits from ธันวาคม (seven letters) only
     assert match_month("รันราคน") is None  # three
-    assert match_month("มกราคน") is None  # two edits on a six-letter name: too loose
+    assert match_month("มกรานน") is None  # two edits on a six-letter name: too loose
 
 
 def test_format_and_be_year() -> None:
