@@ -39,8 +39,9 @@ SIMILAR = 0.90
 CONFIDENT = 0.7
 
 
-def pipeline_text(pdf: Path, cache: Path) -> tuple[str, list[str], str | None]:
-    """The cleaned OCR text of `pdf`, its stamp-zone lines and number line, as extraction gets them.
+def pipeline_text(pdf: Path, cache: Path) -> tuple[str, list[str], str | None, list, list[str]]:
+    """The cleaned OCR text of `pdf`, its stamp-zone lines, number line, stamps and
+    doubtful digits, as extraction gets them.
 
     Runs the product's own intake pipeline (ocrmypdf + stamp zones) once per
     letter and caches the result as ``<cache>/<id>.pipeline.json``.
@@ -57,10 +58,12 @@ def pipeline_text(pdf: Path, cache: Path) -> tuple[str, list[str], str | None]:
         doc = _document(result)
         target.write_text(json.dumps({"text": doc.content, "stamps": doc.meta["stamp_lines"],
                                      "number_line": doc.meta["number_line"],
-                                     "stamp_groups": doc.meta["stamps"]},
+                                     "stamp_groups": doc.meta["stamps"],
+                                     "doubtful_digits": doc.meta["doubtful_digits"]},
                                      ensure_ascii=False), encoding="utf-8")
     data = json.loads(target.read_text(encoding="utf-8"))
-    return data["text"], data["stamps"], data["number_line"], data.get("stamp_groups", [])
+    return (data["text"], data["stamps"], data["number_line"], data.get("stamp_groups", []),
+            data.get("doubtful_digits", []))
 
 
 def _fold(text: str | None) -> str:
@@ -122,8 +125,8 @@ def evaluate(letters: Path, cache: Path, verbose: bool) -> dict[str, list[bool]]
     print(header)
     for pdf in sorted(letters.glob("*/*.pdf")):
         truth = json.loads(pdf.with_suffix(".json").read_text(encoding="utf-8"))
-        text, stamps, number_line, groups = pipeline_text(pdf, cache)
-        got = extract_letter(_prepare(text), stamps, number_line, groups)
+        text, stamps, number_line, groups, doubtful = pipeline_text(pdf, cache)
+        got = extract_letter(_prepare(text), stamps, number_line, groups, doubtful)
         row = []
         for field in FIELDS:
             ok = field_right(field, got, truth)
