@@ -75,12 +75,12 @@ _SPECKS_IN_DATE_RE = re.compile(
     r"(?<=[0-9๐-๙])\s*(?:[.,]\s*)+(?=[ก-ฮเแโใไ])"
     r"|(?<=[ก-ฮ\u0e30-\u0e4e])\s+(?:[.,]\s*)+(?=[0-9๐-๙]{4}(?![0-9๐-๙]))")
 # Readings that make a wrong day, mended before the date is read: a lone digit of
-# the other script between the day and the month (``๒๗ 1 กรกฎาคม``, ``12 ๔ ธันวาคม``:
-# a speck or the month's first letter), a speck read as a comma inside the day
-# (``๑,๔พฤษภาคม``).
+# the other script between the day and the month, however garbled (``๒๗ 1 กรกฎาคม``,
+# ``12 ๔ ธันวาคม``, ``๗ 2 ฏรกฎาคม``: a speck or the month's first letter), a speck
+# read as a comma inside the day (``๑,๔พฤษภาคม``).
 _MONTHS_AHEAD = r"(?=\s*(?:%s))" % "|".join(MONTH_STARTS)
-_OTHER_SCRIPT_RE = re.compile(r"(?<=[๐-๙])\s+[0-9]%s|(?<=[0-9])\s+[๐-๙]%s"
-                              % (_MONTHS_AHEAD, _MONTHS_AHEAD))
+_OTHER_SCRIPT_RE = re.compile(r"((?<![0-9๐-๙])[๐-๙]{1,2})\s+[0-9](?=\s*[ก-ฮเ-ไ])"
+                              r"|((?<![0-9๐-๙])[0-9]{1,2})\s+[๐-๙](?=\s*[ก-ฮเ-ไ])")
 _SPECK_IN_DAY_RE = re.compile(r"(?<![0-9๐-๙])([0-9๐-๙])[,.'](?=[0-9๐-๙]%s)" % _MONTHS_AHEAD)
 # A BE year that lost its leading ๒ (``กรกฎาคม ๕๕๘``); `_plausible` then keeps 2480–2620.
 _LOST_TWO_RE = re.compile(r"(?<=[\u0e01-\u0e4e.\s])(?P<year>[๔๕๖4-6][0-9๐-๙]{2})(?![0-9๐-๙])")
@@ -348,7 +348,8 @@ def first_date(text: str) -> DateMatch | None:
     `_SPECK_IN_DAY_RE`), also a fuzzy match.
     """
     text = _STRAY_QUOTES_RE.sub("", text)  # specks read as quotes: ``๒๙” เมษายน``
-    day_mended = _SPECK_IN_DAY_RE.sub(r"\1", _OTHER_SCRIPT_RE.sub("", text))
+    day_mended = _SPECK_IN_DAY_RE.sub(
+        r"\1", _OTHER_SCRIPT_RE.sub(lambda m: m[1] or m[2], text))
     if day_mended != text:
         found = next((m for m in find_thai_dates(day_mended) if _plausible(m)), None)
         if found is not None:

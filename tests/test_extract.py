@@ -408,6 +408,7 @@ def test_number_line_read_alone_removes_a_stray_leading_digit() -> None:
         ("วันที๒๔ กรกฎาคม ๕๕๘", dt.date(2015, 7, 24)),  # the year's ๒ lost
         ("๒๗ 1 กรกฎาคม ๒๕๖๐", dt.date(2017, 7, 27)),  # an Arabic digit among Thai ones
         ("วันที่ 12 ๔ ธันวาคม 2556", dt.date(2013, 12, 12)),  # and a Thai one among Arabic
+        ("วันที๗ 2 ฏรกฎาคม๒๕๖๐", dt.date(2017, 7, 7)),  # before a garbled month
         ("วันที๑,๔พฤษภาคม ๒๕๖๕ -", dt.date(2022, 5, 14)),  # a speck inside the day
     ],
 )
