@@ -305,6 +305,18 @@ def reconcile_number(page: NumberReading | None, line: str | None, kind: Kind | 
     return page
 
 
+def _lone_year(year: int, years: Counter[int]) -> bool:
+    """True when the letter prints `year` only in its date while it prints a year
+    one digit away more often (``2552`` dated, ``2559`` three times in the text):
+    Tesseract may have misread a sure-looking Arabic year for another plausible
+    one. A cited letter's year printed as often (once) leaves no doubt."""
+    own = years[year]
+    if own > 2:  # `letter_years` counts a year read whole as 2: printed elsewhere too
+        return False
+    return any(count > own and edit_distance(str(other), str(year), 1) <= 1
+               for other, count in years.items())
+
+
 def extract_letter(text: str, stamp_lines: Sequence[str] = (),
                    number_line: str | None = None,
                    stamps: Sequence[Sequence[str]] = (),
@@ -356,6 +368,8 @@ def extract_letter(text: str, stamp_lines: Sequence[str] = (),
     if number and doubtful & set(re.findall(r"\d+", number)):
         number_conf = min(number_conf, DOUBTFUL_CEILING)
     if date and doubtful & {str(date.day), f"{date.day:02d}", str(date.year + 543)}:
+        date_conf = min(date_conf, DOUBTFUL_CEILING)
+    if date and _lone_year(date.year + 543, head.years):
         date_conf = min(date_conf, DOUBTFUL_CEILING)
 
     confidence = {

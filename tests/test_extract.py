@@ -623,6 +623,19 @@ def test_a_number_or_date_read_two_ways_is_in_doubt() -> None:
     assert other.confidence == sure.confidence
 
 
+def test_a_dated_year_the_letter_prints_nowhere_else_beside_a_near_one_is_in_doubt() -> None:
+    """Dated 2552 (Tesseract misread the 9) in a letter about 2559 three times."""
+    sure = extract_letter(EXTERNAL)
+    assert sure.confidence["date"] >= 0.9
+    misread = EXTERNAL.replace("2 สิงหาคม 2559", "2 สิงหาคม 2552")
+    assert misread != EXTERNAL
+    letter = extract_letter(misread)
+    assert letter.date == dt.date(2009, 8, 2) and letter.confidence["date"] <= 0.6
+    cited = EXTERNAL.replace("ประจำปี\n2559", "ประจำปี").replace("5 กรกฎาคม 2559", "5 กรกฎาคม 2558")
+    assert cited.count("2559") == 1  # the date's own; the cited letter's 2558 once
+    assert extract_letter(cited).confidence["date"] >= 0.9
+
+
 def test_a_speck_after_the_slash_is_dropped_but_leaves_doubt() -> None:
     from ingest.extract_fields import read_number
 
