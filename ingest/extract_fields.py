@@ -150,18 +150,24 @@ def _near_ministry_code(consonants: str) -> str | None:
     return near[0] if len(near) == 1 else None
 
 
-def read_agency(token: str | None, org_hint: str | None) -> tuple[str | None, float]:
-    """Read the agency letters before the number: clean, lookalike, or inferred."""
+def read_agency(token: str | None, org_hint: str | None,
+                unit: str = "") -> tuple[str | None, float]:
+    """Read the agency letters before the number (whose code is `unit`): clean,
+    lookalike, or inferred from the office."""
     if token:
         token = _GLUED_LABEL_RE.sub("", token)  # ทีศธ: the label's letters closed up
         consonants = "".join(_THAI_CONSONANTS_RE.findall(token))
         if thai_count(token) == len(token.replace(".", "")) and 2 <= len(consonants) <= 3:
             clean = consonants == token.replace(".", "")
             if consonants in MINISTRY_CODES or consonants in province_codes():
-                inferred = None if clean else agency_for(org_hint)
+                # marks no code has (``ศูกิ``), or a province's code before a unit
+                # from 0, which only ministries use (``ศก 04015``): the office's ศธ?
+                suspect = not clean or (consonants not in MINISTRY_CODES
+                                        and unit.startswith("0"))
+                inferred = agency_for(org_hint) if suspect else None
                 if inferred and inferred != consonants and edit_distance(
                         consonants, inferred, 1) <= 1:
-                    return inferred, 0.55  # ``ศูกิ``: marks no code has, the office's ศธ
+                    return inferred, 0.55
                 return consonants, 1.0 if clean else 0.8
             if consonants in _AGENCY_LOOKALIKES:
                 return _AGENCY_LOOKALIKES[consonants], 0.6
@@ -223,7 +229,7 @@ def read_number(line: str, kind: Kind | None, org_hint: str | None,
         conf = 0.85 if label_ok and year_ok and not mended else 0.5
         number = LetterNumber(agency="", **parts)
     else:
-        agency, conf = read_agency(token, org_hint)
+        agency, conf = read_agency(token, org_hint, parts["unit"])
         if agency is None:
             return NumberReading(None, parts["circular"], 0.0, match.end())
         conf = conf * (0.95 if label_ok else 0.85)

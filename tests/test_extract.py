@@ -501,6 +501,9 @@ def test_an_agency_code_read_with_marks_is_the_offices_own_when_one_letter_away(
     assert read_agency("ศูกิ", office) == ("ศธ", 0.55)  # ธ read as ก, marks put in: not ศก
     assert read_agency("ศก", office) == ("ศก", 1.0)  # printed clean: Si Sa Ket's own code
     assert read_agency("ศูกิ", None) == ("ศก", 0.8)
+    # printed clean, but before a unit from 0: a province's offices never number so
+    assert read_agency("ศก", office, "04015") == ("ศธ", 0.55)
+    assert read_agency("ศก", office, "33021") == ("ศก", 1.0)
 
 
 def test_an_orders_year_that_lost_its_last_digit_is_the_one_the_letter_prints() -> None:
