@@ -269,10 +269,9 @@ def _order_year(running: str, years: Counter[int] | None = None) -> tuple[str, b
         return running[1:], True
     if len(running) == 3 and plausible("2" + running):
         return "2" + running, True
-    near = sorted(((n, y) for y, n in (years or {}).items()
-                   if len(running) == 3 and edit_distance(running, str(y), 1) <= 1), reverse=True)
-    if near and (len(near) == 1 or near[0][0] > near[1][0]):
-        return str(near[0][1]), True  # ``๒๕๕``: the one year the letter prints, a digit away
+    near = _one_near_year(running, years) if len(running) == 3 and years else None
+    if near is not None:
+        return str(near), True  # ``๒๕๕``: the one year the letter prints, a digit away
     return running, False
 
 
@@ -394,6 +393,16 @@ def letter_years(text: str) -> Counter[int]:
     return years
 
 
+def _one_near_year(digits: str, years: Counter[int]) -> int | None:
+    """The year of `years` one digit away from `digits` that the letter prints
+    more often than any other such year, or None (none, or a tie)."""
+    near = sorted(((n, y) for y, n in years.items() if edit_distance(digits, str(y), 1) <= 1),
+                  reverse=True)
+    if not near or (len(near) > 1 and near[0][0] == near[1][0]):
+        return None
+    return near[0][1]
+
+
 def date_in_context(text: str, years: Counter[int]) -> DateMatch | None:
     """A date whose year lost or gained one digit, mended from the letter's other years.
 
@@ -414,12 +423,11 @@ def date_in_context(text: str, years: Counter[int]) -> DateMatch | None:
         digits = to_arabic_digits(re.sub(r"[^0-9๐-๙]", "", after["run"]))
         if len(digits) not in (3, 5):
             continue
-        near = sorted(((n, y) for y, n in years.items()
-                       if edit_distance(digits, str(y), 1) <= 1), reverse=True)
-        if not near or (len(near) > 1 and near[0][0] == near[1][0]):
+        near = _one_near_year(digits, years)
+        if near is None:
             continue
         try:
-            date = dt.date(near[0][1] - 543, month[0], int(to_arabic_digits(day[1])))
+            date = dt.date(near - 543, month[0], int(to_arabic_digits(day[1])))
         except ValueError:
             continue
         thai = any(ch in "๐๑๒๓๔๕๖๗๘๙" for ch in day[1] + after["run"])

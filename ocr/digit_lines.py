@@ -27,15 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ocr.digit_model import (
-    DIGITS,
-    OTHER,
-    Glyph,
-    digit_count,
-    digit_model,
-    disagrees,
-    keeps_tesseract,
-)
+from ocr.digit_model import DIGITS, OTHER, Glyph, digit_count, digit_model, tesseract_stands
 from ocr.glyphs import WORK_HEIGHT
 from ocr.tesseract import Word
 from schemas.thai_dates import MONTH_STARTS
@@ -243,9 +235,7 @@ def _fix_segment(words: list[Word], gray: np.ndarray,
             new = lead + run.text + trail  # ``2.`` of an item, ``(1)``: the run has no ends
             if new == joined:
                 continue
-            if keeps_tesseract(joined, new, min(out[i].confidence for i in touched)):
-                if doubtful is not None and disagrees(joined, new):
-                    doubtful.append(joined)
+            if tesseract_stands(joined, new, min(out[i].confidence for i in touched), doubtful):
                 continue
             box = (min(out[i].box[0] for i in touched), min(out[i].box[1] for i in touched),
                    max(out[i].box[2] for i in touched), max(out[i].box[3] for i in touched))

@@ -232,7 +232,18 @@ def keeps_tesseract(read: str, model: str, confidence: float) -> bool:
     return any(ch in _ARABIC_NUMBER and ch.isdigit() for ch in model)
 
 
-def disagrees(read: str, model: str) -> bool:
+def tesseract_stands(read: str, model: str, confidence: float,
+                     doubtful: list[str] | None) -> bool:
+    """`keeps_tesseract`; when Tesseract's reading stands against other digits of
+    the model's (`_disagrees`), `read` is added to `doubtful` too."""
+    if not keeps_tesseract(read, model, confidence):
+        return False
+    if doubtful is not None and _disagrees(read, model):
+        doubtful.append(read)
+    return True
+
+
+def _disagrees(read: str, model: str) -> bool:
     """True when the model read the same number of digits as `read` but other
     ones (``12`` where Tesseract surely read ``19``): whichever stands, the
     number is in doubt."""

@@ -25,15 +25,7 @@ from PIL import Image
 
 from ocr.clean import clean_line
 from ocr.digit_lines import fix_digit_lines
-from ocr.digit_model import (
-    DIGITS,
-    OTHER,
-    Glyph,
-    digit_count,
-    digit_model,
-    disagrees,
-    keeps_tesseract,
-)
+from ocr.digit_model import DIGITS, OTHER, Glyph, digit_count, digit_model, tesseract_stands
 from ocr.glyphs import WORK_HEIGHT
 from ocr.layout import Zone, colour_mask, find_zones, paper_level
 from ocr.tesseract import Word, read_words
@@ -250,9 +242,7 @@ def _fix_digits(words: list[Word], gray: np.ndarray, doubtful: list[str] | None 
                     fixed = wider
         if fixed is None or fixed == read:
             continue
-        if keeps_tesseract(read, fixed, min(words[i].confidence for i in span)):
-            if doubtful is not None and disagrees(read, fixed):
-                doubtful.append(read)
+        if tesseract_stands(read, fixed, min(words[i].confidence for i in span), doubtful):
             continue
         fixes += 1
         words[span[0]] = Word(fixed, FIXED_CONFIDENCE, box, first.line)
