@@ -596,17 +596,14 @@ def test_a_second_reference_is_kept_however_ocr_split_it(second: str) -> None:
                     ("ศธ 04127/2871", dt.date(2016, 1, 25))]
 
 
-def test_a_cited_year_that_lost_a_digit_is_mended_from_the_letters_years() -> None:
-    text = EXTERNAL.replace("ลงวันที่ 5 กรกฎาคม 2559", "ลงวันที่ 5 กรกฎาคม 255")
-    assert text != EXTERNAL
-    letter = extract_letter(text)
-    assert [(r.number, r.date) for r in letter.references] == [
-        ("ศธ 04175/ว3031", dt.date(2016, 7, 5))]
-    assert letter.confidence["references"] < 0.9
-
-
-def test_a_cited_number_that_lost_its_slash_before_the_circular_mark_is_read_with_doubt() -> None:
-    text = EXTERNAL.replace("ศธ 04175/ว3031", "ศธ 04175 ว 3031")
+@pytest.mark.parametrize(("printed", "read"), [
+    # a cited year that lost a digit, mended from the letter's years
+    ("ลงวันที่ 5 กรกฎาคม 2559", "ลงวันที่ 5 กรกฎาคม 255"),
+    # a cited number that lost its slash before the circular mark
+    ("ศธ 04175/ว3031", "ศธ 04175 ว 3031"),
+], ids=["year-lost-a-digit", "slash-lost-before-wor"])
+def test_a_cited_letter_mended_is_read_with_doubt(printed: str, read: str) -> None:
+    text = EXTERNAL.replace(printed, read)
     assert text != EXTERNAL
     letter = extract_letter(text)
     assert [(r.number, r.date) for r in letter.references] == [
