@@ -36,7 +36,12 @@ MIXED_DIGIT_CEILING = 0.3
 #: is most likely one OCR garbled (``ศธ 3.106`` for ``ศธ 04063.106``, a lost dot).
 ODD_UNIT_CEILING = 0.5
 SPECK_CEILING = 0.8
+#: A number followed, after a space, by two or more digits that start no
+#: date: OCR split the running number (``ว23 2379``) and either part may be
+#: the rest. (One digit there is most often a speck or the ว of วันที่.)
+SPLIT_RUNNING_CEILING = 0.6
 _D = "0-9๐-๙"
+_DIGITS_AFTER_RE = re.compile(rf"\s+[{_D}]{{2,}}(?P<after>\s*\S{{0,3}})")
 NUMBER_RE = re.compile(
     rf"(?<![{_D}/])(?:(?<=[^\u0e01-\u0e4e])|(?<=[ก-ฮ][ก-ฮ])|^)"
     rf"(?P<unit>[{_D}]+(?:\s?\.\s?[{_D}]+)*)\s*/\s*(?P<circular>ว\s*)?"
@@ -241,6 +246,9 @@ def read_number(line: str, kind: Kind | None, org_hint: str | None,
         conf = min(conf, MIXED_DIGIT_CEILING if mixed else THAI_DIGIT_CEILING)
     if specks:  # the speck may have been a digit, the lost slash a digit too
         conf = min(conf, SPECK_CEILING)
+    more = _DIGITS_AFTER_RE.match(line, match.end())
+    if more and not more["after"].strip().startswith(MONTH_STARTS):
+        conf = min(conf, SPLIT_RUNNING_CEILING)  # tuning letter 500642
     return NumberReading(number.canonical, number.circular, round(conf, 2), match.end())
 
 

@@ -530,6 +530,19 @@ def test_the_office_beside_the_number_is_read_when_ocr_closed_the_gap() -> None:
     assert meta.number == "ศธ 04049/ว508" and meta.confidence["number"] <= 0.5
 
 
+@pytest.mark.parametrize("line, sure", [
+    ("ที่ ศธ 04111/ว23 2379 วันที่ 26 เมษายน 2565", False),  # tuning 500642: ว2379 split
+    ("ที่ ศธ 04111/ว2379 วันที่ 26 เมษายน 2565", True),
+    ("ที่ ศธ 04111/ว2379 26 เมษายน 2565", True),  # วันที่ lost: the day starts a date
+    ("ที่ ศธ 0279/296 9 นที 12 กรกฎาคม 2553", True),  # one digit: the ว of วันที่
+])
+def test_more_digits_after_the_number_make_it_doubtful(line: str, sure: bool) -> None:
+    from ingest.extract_fields import read_number
+
+    reading = read_number(line, Kind.external, None)
+    assert reading is not None and (reading.confidence >= 0.9) is sure
+
+
 def test_a_province_code_keeps_its_own_first_digit() -> None:
     from ingest.extract_fields import read_number
 
