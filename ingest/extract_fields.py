@@ -176,11 +176,11 @@ def read_agency(token: str | None, org_hint: str | None,
                 return consonants, 1.0 if clean else 0.8
             if consonants in _AGENCY_LOOKALIKES:
                 return _AGENCY_LOOKALIKES[consonants], 0.6
+            inferred = agency_for(org_hint)  # an unknown code is a misread one,
+            if inferred:  # most likely of the office's own ministry (tuning 500648)
+                return inferred, 0.45
             near = _near_ministry_code(consonants)
-            if near:
-                return near, 0.55
-            inferred = agency_for(org_hint)  # an unknown code is a misread one
-            return (inferred, 0.45) if inferred else (consonants, 0.5)
+            return (near, 0.55) if near else (consonants, 0.5)
     inferred = agency_for(org_hint)
     return (inferred, 0.45) if inferred else (None, 0.0)
 

@@ -504,6 +504,9 @@ def test_an_agency_code_read_with_marks_is_the_offices_own_when_one_letter_away(
     # printed clean, but before a unit from 0: a province's offices never number so
     assert read_agency("ศก", office, "04015") == ("ศธ", 0.55)
     assert read_agency("ศก", office, "33021") == ("ศก", 1.0)
+    # no code at all (ธ read as ร): the office's own, not a ministry one letter away
+    assert read_agency("ทร", office, "04171") == ("ศธ", 0.45)  # tuning 500648, was ทส
+    assert read_agency("ทร", None, "04171") == ("ทส", 0.55)
 
 
 def test_an_orders_year_that_lost_its_last_digit_is_the_one_the_letter_prints() -> None:
