@@ -267,11 +267,17 @@ def _order_year(running: str, years: Counter[int] | None = None) -> tuple[str, b
     """An order's number ends in its BE year (``๓๗๕/๒๕๕๕``): a year with a stray
     digit in front (``12549``), its ๒ lost (``๕๖๗``) or its last digit lost
     (``๒๕๕``, taken from the letter's `years` as `date_in_context` does) is
-    mended, and says so."""
+    mended, and says so; so is a whole year printed nowhere else when the
+    letter prints one a digit away more often (the order's own date)."""
     def plausible(year: str) -> bool:
         return _BE_MIN <= int(year) <= _BE_MAX
 
     if plausible(running):
+        if years and years[int(running)] <= 2:  # printed here only (2: once, whole)
+            others = Counter({y: n for y, n in years.items() if y != int(running)})
+            near = _one_near_year(running, others)
+            if near is not None and others[near] >= 2:
+                return str(near), True  # tuning 500641: ๒๕๐๒ of an order dated ๒๕๖๒
         return running, False
     if len(running) == 5 and plausible(running[1:]):
         return running[1:], True

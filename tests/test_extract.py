@@ -518,6 +518,14 @@ def test_an_orders_year_that_lost_its_last_digit_is_the_one_the_letter_prints() 
     assert reading is not None and reading.number == "387/2557" and reading.confidence <= 0.5
     tie = read_number("ที  ๓๘๗/๒๕๕", Kind.order, None, Counter({2557: 2, 2556: 2}))
     assert tie is not None and tie.number == "387/255"
+    # tuning 500641: a whole year misread (๖ as ๐), printed nowhere else, while
+    # the order's date prints the year one digit away
+    misread = read_number("ที่ ๔๑/๒๕๐๒", Kind.order, None, Counter({2502: 2, 2562: 2}))
+    assert misread is not None and misread.number == "41/2562" and misread.confidence <= 0.5
+    alone = read_number("ที่ ๔๑/๒๕๐๒", Kind.order, None, Counter({2502: 2}))
+    assert alone is not None and alone.number == "41/2502"
+    printed = read_number("ที่ 41/2561", Kind.order, None, Counter({2561: 4, 2562: 6}))
+    assert printed is not None and printed.number == "41/2561"  # printed elsewhere too
 
 
 def test_the_office_beside_the_number_is_read_when_ocr_closed_the_gap() -> None:
