@@ -22,6 +22,11 @@ EXTRA = 5
 FEATURES = CELL * CELL + EXTRA
 #: Word crops are scaled so that this many pixels make the token's height.
 WORK_HEIGHT = 64
+#: A cluster reaching lower than this share of the crop's height below the
+#: type's bottom is cut there, when its ink below is narrower than
+#: `TAIL_WIDTH` of its width (see `_clip_tails`).
+TAIL_MARGIN = 0.06
+TAIL_WIDTH = 0.4
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,7 @@ def segment(gray: np.ndarray) -> list[Cluster]:
         for i, (x, y, w, h, area) in enumerate(stats)
         if i and area >= min_area
     ]
+    boxes = _without_next_line(boxes, ink.shape[0])
     boxes.sort()
     groups: list[list[tuple[int, int, int, int, int]]] = []
     for box in boxes:
@@ -82,7 +88,44 @@ def segment(gray: np.ndarray) -> list[Cluster]:
             groups[-1].append(box)
         else:
             groups.append([box])
-    return [_cluster(labels, group) for group in groups]
+    return _clip_tails([_cluster(labels, group) for group in groups],
+                       [len(group) == 1 for group in groups], ink.shape[0])
+
+
+def _without_next_line(boxes: list[tuple[int, int, int, int, int]],
+                       height: int) -> list[tuple[int, int, int, int, int]]:
+    """Drop pieces cut off at the crop's bottom edge that lie wholly below
+    the type's bottom: the tone marks of the line below reaching up into a
+    crop. Taken for marks of the glyph above them, they made a clean ``2`` or
+    ``4`` read as a letter (tuning letter 500322). Digits have no marks below."""
+    inside = [b for b in boxes if b[3] < height - 1]
+    if not inside or len(inside) == len(boxes):
+        return boxes
+    bottom = float(np.median([b[3] for b in inside]))
+    return [b for b in boxes if b[3] < height - 1 or b[1] < bottom]
+
+
+def _clip_tails(clusters: list[Cluster], single: list[bool], height: int) -> list[Cluster]:
+    """Cut at the type's bottom a glyph of one stroke reaching below it by a
+    narrow tail: a tone mark of the line below touching a digit (tuning
+    letter 500469, a ``๔`` read as a letter). A glyph whose ink below is wide
+    for it (a comma) or a separate piece (a letter's ุ in most faces) is left
+    whole; letters with a narrow foot (ฎ, ฤ) lose it and are still letters."""
+    if len(clusters) < 3:
+        return clusters
+    limit = int(np.median([c.y1 for c in clusters]) + TAIL_MARGIN * height)
+    out = []
+    for c, one in zip(clusters, single):
+        cut = limit - c.y0
+        if one and 0 < cut < c.height and c.mask[cut:].any(axis=0).sum() < TAIL_WIDTH * c.width:
+            kept = c.mask[:cut]
+            rows = np.flatnonzero(kept.any(axis=1))
+            cols = np.flatnonzero(kept.any(axis=0))
+            c = Cluster(c.x0 + int(cols[0]), c.y0 + int(rows[0]), c.x0 + int(cols[-1]) + 1,
+                        c.y0 + int(rows[-1]) + 1,
+                        kept[rows[0]: rows[-1] + 1, cols[0]: cols[-1] + 1])
+        out.append(c)
+    return out
 
 
 def _overlaps(group: list[tuple[int, int, int, int, int]], box: tuple) -> bool:

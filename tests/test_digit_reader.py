@@ -334,3 +334,48 @@ def test_a_number_with_a_sub_unit_keeps_its_dot_and_its_first_digit(tmp_path, se
 
     page, dpi = scanned_page(TUNING[seed], tmp_path)
     assert number in read_page(page, dpi).text
+
+
+def _over_next_line(text: str, font: str, px: int = 44) -> np.ndarray:
+    """`text` cropped as Tesseract boxes it, with the tone marks of the line
+    below (1.3 lines down) reaching up into the crop's bottom edge."""
+    face = ImageFont.truetype(f"{FONTS}/{font}.ttf", px, layout_engine=ImageFont.Layout.RAQM)
+    image = Image.new("L", (int(face.getlength(text)) + px, px * 3), 235)
+    draw = ImageDraw.Draw(image)
+    draw.text((px // 2, px // 3), text, font=face, fill=30)
+    rows = np.flatnonzero((np.asarray(image) < 128).any(axis=1))
+    draw.text((px // 2, px // 3 + int(px * 1.3)), "เรื่องที่ได้ผู้ดี้ที่", font=face, fill=30)
+    return np.asarray(image)[max(0, rows[0] - 2): rows[-1] + px // 4]
+
+
+@pytest.mark.parametrize("font", ["Laksaman", "Norasi", "Waree", "Purisa", "Umpush"])
+@pytest.mark.parametrize("text", ["04134/2221", "๐๔๑๓๔/๒๒๒๑"])
+def test_tone_marks_of_the_line_below_are_not_taken_for_a_digits_marks(font, text):
+    """Tuning letter 500322: the marks of เรื่อง below cut into the crop of
+    ``04134/2221`` under its 4 and 2s; joined to them as their marks, the
+    digits read as letters and the number was lost."""
+    assert "".join(g.label for g in digit_model().read(_over_next_line(text, font))) == text
+
+
+def _tail_under(text: str, font: str, px: int = 44) -> np.ndarray:
+    """`text` with a tone mark of the line below touching the bottom of its
+    second-last glyph, cropped with a margin below as the line reader does."""
+    face = ImageFont.truetype(f"{FONTS}/{font}.ttf", px, layout_engine=ImageFont.Layout.RAQM)
+    image = Image.new("L", (int(face.getlength(text)) + px, px * 3), 235)
+    draw = ImageDraw.Draw(image)
+    draw.text((px // 2, px // 3), text, font=face, fill=30)
+    ink = np.asarray(image) < 128
+    rows = np.flatnonzero(ink.any(axis=1))
+    x = px // 2 + face.getlength(text[:-2]) + face.getlength(text[-2]) / 2
+    lowest = np.flatnonzero(ink[:, int(x)])[-1]
+    draw.rectangle((x - px * 0.05, lowest - 2, x + px * 0.05, rows[-1] + px * 0.3), fill=30)
+    return np.asarray(image)[max(0, rows[0] - 2): rows[-1] + px // 3 + px // 10]
+
+
+@pytest.mark.parametrize("font", ["Laksaman", "Garuda", "Kinnari", "Norasi", "Loma", "Waree",
+                                  "Purisa", "Umpush"])
+@pytest.mark.parametrize("text", ["04134/2221", "๐๒๖๕/๗๔๒", "๑๒๓๕"])
+def test_a_mark_of_the_line_below_touching_a_digit_is_cut_off(font, text):
+    """Tuning letter 500469: the tone mark of เรื่อง touched the foot of the
+    ``๔`` in ``๐๒๖๕/๗๔๒``; with it the ๔ read as a letter and the number was lost."""
+    assert "".join(g.label for g in digit_model().read(_tail_under(text, font))) == text
