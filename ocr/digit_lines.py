@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ocr.digit_model import DIGITS, OTHER, Glyph, digit_count, digit_model, tesseract_stands
-from ocr.glyphs import WORK_HEIGHT
+from ocr.glyphs import WORK_HEIGHT, binarize
 from ocr.tesseract import Word
 from schemas.thai_dates import MONTH_STARTS
 
@@ -41,6 +41,8 @@ SPECK_CONFIDENCE = 30.0
 #: Margin above and below the line's middle, as a share of its height.
 PAD = 0.15
 _SEPARATORS = frozenset("/.:-,ว")
+#: A row with less ink than this share of the line's densest is paper.
+GAP_SHARE = 0.02
 #: A gap wider than this many glyph heights ends a run: a stray mark far
 #: along the line read as a doubtful digit is not part of the number.
 RUN_GAP = 2.0
@@ -124,8 +126,31 @@ def _line_crop(gray: np.ndarray, words: list[Word]) -> tuple[np.ndarray, int] | 
     pad = max(2, round((bottom - top) * PAD))
     x0 = max(0, min(w.box[0] for w in words) - pad)
     x1 = max(w.box[2] for w in words) + pad
-    crop = gray[max(0, top - pad):bottom + pad, x0:x1]
+    y0 = max(0, top - pad)
+    crop = gray[y0:bottom + pad, x0:x1]
+    end = _body_end(crop, top - y0)
+    if end is not None:
+        crop = crop[:end + max(2, round((end - (top - y0)) * PAD))]
     return (crop, x0) if crop.size else None
+
+
+def _body_end(crop: np.ndarray, first: int) -> int | None:
+    """The row below the line's type where the paper shows between it and
+    the next line; None when there is no such gap. Tesseract's boxes of a
+    number it misread can reach down into the next line (tuning letter
+    500427): the band from their bottoms took in that line's letters, stacked
+    on the digits as their marks."""
+    if crop.size == 0 or first >= crop.shape[0]:
+        return None
+    ink = binarize(crop).sum(axis=1)
+    if not ink.any():
+        return None
+    half = first + max(1, (crop.shape[0] - 2 * first) // 2)
+    row = first + int(np.argmax(ink[first:half]))
+    gap = ink <= GAP_SHARE * ink.max()
+    while row + 1 < len(ink) and not (gap[row] and gap[row + 1]):
+        row += 1
+    return row if row + 1 < len(ink) else None
 
 
 def _covered(word: Word, run: Run) -> float:
@@ -228,7 +253,8 @@ def _fix_segment(words: list[Word], gray: np.ndarray,
         )  # a run that lost digits, the slash or a sub-unit's dot (too small for its band) is worse
         stand_in = all(set(t) <= _STAND_INS for t in texts)
         misread = (run.digits >= 2 or _day_before_month(out, touched)) and all(
-            _covered(out[i], run) > 0.85 for i in touched)
+            _covered(out[i], run) > 0.85 or set(out[i].text) <= _STAND_INS for i in touched)
+        # (a word of digits only may stick out: its box is Tesseract's, looser than the ink)
         if whole and kept and (stand_in or misread):
             lead = joined[:len(joined) - len(joined.lstrip(_KEPT))] if stand_in else ""
             trail = joined[len(joined.rstrip(_KEPT)):] if stand_in else ""

@@ -161,3 +161,49 @@ def test_the_line_band_fits_the_digits(tmp_path, seed, printed, misread):
     page, dpi = scanned_page(TUNING[seed], tmp_path)
     text = read_page(page, dpi).text.replace(" ", "")
     assert printed in text and misread not in text
+
+
+def test_a_band_reaching_into_the_next_line_ends_at_the_gap_between_them():
+    """Tuning letter 500427 (Laksaman, 200 dpi): Tesseract's boxes of the
+    number it misread reached down into the next line, so the band ended
+    there; that line's letters, stacked on the digits as their marks, made
+    them read as letters and the number was lost. The band now ends where
+    paper shows below the line's type."""
+    font = load_font("Laksaman", 44)
+    image = Image.new("L", (1500, 200), 255)
+    draw = ImageDraw.Draw(image)
+    draw.text((20, 88), "เรื่อง สำรวจข้อมูลนักเรียนพิการเรียนร่วม", font=font, fill=20)
+    words, x = [], 20
+    for printed, misread in (("ที่", "ที"), ("ศธ", "ศิถี"), ("๐๔๐๙๒.๐๐๕/๓๘๖๘", "๐๑๕๐๕๒.๐๐๕/๓ส่อ๘")):
+        draw.text((x, 30), printed, font=font, fill=20)
+        box = draw.textbbox((x, 30), printed, font=font)
+        words.append(Word(misread, 70.0, (box[0], box[1], box[2], 150), (1, 1, 1)))
+        x = box[2] + 24
+    fixed, _ = fix_line(words, np.asarray(image))
+    assert [w.text for w in fixed][-1] == "๐๔๐๙๒.๐๐๕/๓๘๖๘"
+
+
+def test_a_digit_word_whose_box_sticks_out_of_the_run_is_still_replaced():
+    """Tuning letter 500272 (Loma, 150 dpi): the line read ``๐๔๐๑๖/๑๘๙๑``
+    whole, but Tesseract's box of the digits ``๐๔๐๑`` reached left into ธ,
+    less than 0.85 of it lay under the run, and the line kept ``๐๔๐๑อ/๑๕๓๕๑``
+    (๖ read as อ, ๘ as ๕๓). A word of digits only may stick out."""
+    font = load_font("Loma", 44)
+    image = Image.new("L", (1200, 120), 255)
+    draw = ImageDraw.Draw(image)
+    draw.text((20, 30), "ที่ ศธ", font=font, fill=20)
+    x = draw.textbbox((20, 30), "ที่ ศธ", font=font)[2] + 24
+    number = "๐๔๐๑๖/๑๘๙๑"
+    draw.text((x, 30), number, font=font, fill=20)
+    top, bottom = draw.textbbox((x, 30), number, font=font)[1::2]
+
+    def at(start: int, end: int) -> tuple[int, int]:
+        return x + int(font.getlength(number[:start])), x + int(font.getlength(number[:end]))
+
+    words = [Word("ที่", 90.0, draw.textbbox((20, 30), "ที่", font=font), (1, 1, 1))]
+    for text, (a, b) in (("๐๔๐๑", at(0, 4)), ("อ", at(4, 5)), ("/", at(5, 6)),
+                         ("๑๕๓๕๑", at(6, 10))):
+        words.append(Word(text, 85.0, (a - (40 if text == "๐๔๐๑" else 0), top, b, bottom),
+                          (1, 1, 1)))
+    fixed, _ = fix_line(words, np.asarray(image))
+    assert number in [w.text for w in fixed]
