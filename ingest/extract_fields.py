@@ -229,6 +229,9 @@ def read_number(line: str, kind: Kind | None, org_hint: str | None,
         thai_digits=thai,
     )
     if kind is Kind.order:
+        if "." in parts["unit"]:  # an order's number has no sub-unit: a speck (500705)
+            parts["unit"] = parts["unit"].replace(".", "")
+            specks += 1
         parts["running"], mended = _order_year(parts["running"], years)
         year_ok = _BE_MIN <= int(parts["running"]) <= _BE_MAX
         conf = 0.85 if label_ok and year_ok and not mended else 0.5
