@@ -63,6 +63,7 @@ _PUNCTUATION = ".,:;-|"
 _SPECK_AFTER_SLASH_RE = re.compile(r"/\s*[.,]\s*(?=[0-9๐-๙])")  # ``๑๖๐/.๕๖๗``
 _LOST_SLASH_RE = re.compile(r"(?<=[0-9๐-๙]{3})\s+(?=ว\s*[0-9๐-๙])")  # ``04141 ว 808``
 _SPECK_IN_UNIT_RE = re.compile(r"(?<=[0-9๐-๙])[,'‘’]\s?(?=[0-9๐-๙]+\s?/)")  # ``๑๗,๐/๒๕๕๖``
+_SPECK_AS_VOWEL_RE = re.compile(r"(?<=[0-9๐-๙])[ไใ](?=[0-9๐-๙])")  # ``๘๙ไ๒``: no word is so
 # Repairs tried only when no date reads as printed (the result counts as fuzzy):
 # specks read as punctuation (``ธันวาคม , ๒๕๕๒``, ``กันยายน: 2560``), a lone letter
 # between day and month (``11 ก กันยายน``), a third digit stuck to the day
@@ -257,13 +258,14 @@ def read_number(line: str, kind: Kind | None, org_hint: str | None,
 
 def mend_number(text: str) -> tuple[str, int]:
     """A letter number's specks and slash mended: a speck after the slash
-    (``๑๖๐/.๕๖๗``) or inside the code before it (``๑๗,๐/๒๕๕๖``) dropped, a
-    slash OCR lost before ว put back (``04141 ว 808``). Returns the text and
-    how many mends."""
+    (``๑๖๐/.๕๖๗``), inside the code before it (``๑๗,๐/๒๕๕๖``) or read as ไ
+    between digits (``๘๙ไ๒``) dropped, a slash OCR lost before ว put back
+    (``04141 ว 808``). Returns the text and how many mends."""
     text, specks = _SPECK_AFTER_SLASH_RE.subn("/", text)
     text, inside = _SPECK_IN_UNIT_RE.subn("", text)
+    text, vowel = _SPECK_AS_VOWEL_RE.subn("", text)
     text, lost = _LOST_SLASH_RE.subn("/", text)
-    return text, specks + inside + lost
+    return text, specks + inside + vowel + lost
 
 
 def _order_year(running: str, years: Counter[int] | None = None) -> tuple[str, bool]:
