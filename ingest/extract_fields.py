@@ -57,6 +57,10 @@ _ORDER_DATE_RE = re.compile(r"ส\S?ง\s*ณ")
 # House numbers (๑๒๓/๔ ถนน…) look like letter numbers: address lines never hold the ที่.
 _ADDRESS_WORDS = ("ถนน", "ถ.", "ซอย", "ซ.", "หมู่", "ม.", "ตำบล", "ต.", "แขวง", "อำเภอ", "อ.")
 _BE_MIN, _BE_MAX = 2480, 2620
+#: An order's running number and year run together: one to four digits, then ๒๕ or 25.
+_GLUED_ORDER_RE = re.compile(r"(?<![0-9๐-๙/])[0-9๐-๙]{1,4}(?:25|๒๕)[0-9๐-๙]{2}(?![0-9๐-๙/])")
+GLUED_ORDER_CONFIDENCE = 0.5
+_GLUED_LINE_RE = re.compile(r"\s*ท\S{0,3}\s+[0-9๐-๙]{5,8}\s*$")
 _LONE_DIGIT_RE = re.compile(r"(?<=[\u0e01-\u0e4e])\s?[0-9๐-๙]\s(?=[0-9๐-๙]{4}(?![0-9๐-๙]))")
 _STRAY_QUOTES_RE = re.compile("[\"'`\u2018\u2019\u201c\u201d]")
 _PUNCTUATION = ".,:;-|"
@@ -214,6 +218,10 @@ def read_number(line: str, kind: Kind | None, org_hint: str | None,
     """
     line, specks = mend_number(before_receipt(line))
     match = NUMBER_RE.search(line)
+    if match is None and kind is Kind.order and years:
+        glued = _glued_order(line, years)
+        if glued is not None:
+            return glued
     if match is None:
         loose = _LOOSE_NUMBER_RE.search(line)
         if loose is None:
@@ -254,6 +262,18 @@ def read_number(line: str, kind: Kind | None, org_hint: str | None,
     if more and not more["after"].strip().startswith(MONTH_STARTS):
         conf = min(conf, SPLIT_RUNNING_CEILING)  # tuning letter 500642
     return NumberReading(number.canonical, number.circular, round(conf, 2), match.end())
+
+
+def _glued_order(line: str, years: Counter[int]) -> NumberReading | None:
+    """An order's number whose slash OCR lost (``๕๐๕๒๕๕๖``): the digits end in
+    a year the letter prints elsewhere (its date). Never sure (tuning 500546)."""
+    for run in _GLUED_ORDER_RE.finditer(line):
+        digits = to_arabic_digits(run.group())
+        if years[int(digits[-4:])] >= 2:
+            number = LetterNumber(agency="", unit=digits[:-4], circular=False,
+                                  running=digits[-4:], thai_digits=run.group() != digits)
+            return NumberReading(number.canonical, False, GLUED_ORDER_CONFIDENCE, run.end())
+    return None
 
 
 def mend_number(text: str) -> tuple[str, int]:
@@ -327,7 +347,8 @@ def _could_hold_number(line: str, match: re.Match[str]) -> bool:
 
 
 def find_number_line(lines: list[str], stop: int) -> int | None:
-    """Index of the ที่ line: the first line before `stop` with a ``…/…`` number.
+    """Index of the ที่ line: the first line before `stop` with a ``…/…`` number
+    (failing that, a ที่ line of digits alone: an order's number without its slash).
 
     Receipt-stamp text and house numbers in addresses are not letter numbers.
     """
@@ -337,6 +358,9 @@ def find_number_line(lines: list[str], stop: int) -> int | None:
             match = pattern.search(text)
             if match and _could_hold_number(text, match):
                 return i
+    for i, line in enumerate(lines[:stop]):  # an order's, its slash lost (`_glued_order`)
+        if _GLUED_LINE_RE.match(line):
+            return i
     return None
 
 

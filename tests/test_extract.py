@@ -543,6 +543,15 @@ def test_the_office_beside_the_number_is_read_when_ocr_closed_the_gap() -> None:
     assert meta.number == "ศธ 04049/ว508" and meta.confidence["number"] <= 0.5
 
 
+def test_an_orders_number_that_lost_its_slash_ends_in_its_dates_year() -> None:
+    """Tuning letter 500546: ``ที   ๕๐๕๒๕๕๖`` (505/2556, the slash lost) was no
+    ที่ line at all; the year the order is signed in ends the digits."""
+    meta = extract_letter(ORDER.replace("ที่ 123/2567", "ที   ๑๒๓๒๕๖๗"))
+    assert meta.number == "123/2567" and meta.confidence["number"] <= 0.5
+    other_year = extract_letter(ORDER.replace("ที่ 123/2567", "ที   ๑๒๓๒๕๖๖"))
+    assert other_year.number is None  # no year the letter prints: not guessed
+
+
 @pytest.mark.parametrize("line, sure", [
     ("ที่ ศธ 04111/ว23 2379 วันที่ 26 เมษายน 2565", False),  # tuning 500642: ว2379 split
     ("ที่ ศธ 04111/ว2379 วันที่ 26 เมษายน 2565", True),
