@@ -62,6 +62,9 @@ _SPACES_RE = re.compile(r"\s+")
 
 _ABBR_KEYS = {a.replace(".", ""): i + 1 for i, a in enumerate(MONTHS_ABBR)}
 _FULL_KEYS = {m: i + 1 for i, m in enumerate(MONTHS_FULL)}
+#: Vowel and tone marks above and below the line, which OCR drops, adds and swaps.
+_MARKS_RE = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
+_SKELETON_KEYS = {_MARKS_RE.sub("", m): i + 1 for i, m in enumerate(MONTHS_FULL)}
 
 
 @dataclass(frozen=True)
@@ -142,7 +145,7 @@ def match_month(token: str) -> tuple[int, bool] | None:
 
     Accepts full names, abbreviations with or without dots, and full names
     with one wrong, missing or extra character (two for names of seven or more) when
-    exactly one month is that close.
+    exactly one month is that close, or, their marks left out, one letter.
 
     Args:
         token: The month as read, e.g. ``มิถุนายน``, ``มิ.ย.``, ``มิถนายน``.
@@ -161,11 +164,20 @@ def match_month(token: str) -> tuple[int, bool] | None:
     if len(bare) < 4:
         return None
     limit = 2 if len(bare) >= 7 else 1
-    scored = sorted((edit_distance(bare, name, limit), n) for name, n in _FULL_KEYS.items())
+    found = _closest(bare, _FULL_KEYS, limit)
+    if found is None:  # marks aside, one letter wrong (``จิ้นวาคม``: ธั read as จิ้)
+        skeleton = _MARKS_RE.sub("", bare)
+        found = _closest(skeleton, _SKELETON_KEYS, 1) if len(skeleton) >= 5 else None
+    return (found, True) if found is not None else None
+
+
+def _closest(key: str, names: dict[str, int], limit: int) -> int | None:
+    """The month whose name is within `limit` edits of `key` and nearer than any other."""
+    scored = sorted((edit_distance(key, name, limit), n) for name, n in names.items())
     best, month = scored[0]
     if best > limit or scored[1][0] == best:
         return None
-    return month, True
+    return month
 
 
 def _year_to_ce(raw: str) -> int | None:

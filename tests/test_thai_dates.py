@@ -149,3 +149,15 @@ def test_month_tables_line_up() -> None:
 def test_be_marker_with_its_pho_misread_as_ho() -> None:
     found = find_thai_date("สั่ง ณ วันที่ ๒๐ มีนาคม ห . ศ . ๒๕๕๑")
     assert found is not None and found.date == dt.date(2008, 3, 20)
+
+
+def test_a_month_whose_marks_ocr_garbled_is_read_by_its_letters() -> None:
+    """Tuning letter 500483: ``๑๓ จิ้นวาคม ๒๕๖๖``; ธั read as จิ้ is three edits
+    from ธันวาคม but, marks left out, one letter (จนวาคม, ธนวาคม)."""
+    assert match_month("จิ้นวาคม") == (12, True)
+    assert match_month("ธิั้นวาคม") == (12, True)
+    assert match_month("ตุ่ล้าค้ม") == (10, True)  # marks only
+    assert match_month("ประมาณ") is None
+    assert match_month("นาคม") is None  # too short to be one letter from a month
+    found = find_thai_date("๑๓ จิ้นวาคม ๒๕๖๖")
+    assert found is not None and found.date == dt.date(2023, 12, 13) and found.fuzzy
