@@ -76,6 +76,8 @@ _SPECK_AS_VOWEL_RE = re.compile(r"(?<=[0-9๐-๙])[ไใ](?=[0-9๐-๙])")  #
 _STRAY_PUNCT_RE = re.compile(r"\s*[,:;|]+\s*")
 _LONE_LETTER_RE = re.compile(r"(?<=[0-9๐-๙])\s+[ก-ฮ]\s+(?=[ก-ฮเแโใไ])")
 _GLUED_YEAR_RE = re.compile(r"(?<=[\u0e01-\u0e4e.\s])[0-9๐-๙](?=[๒2][๕5][0-9๐-๙]{2}(?![0-9๐-๙]))")
+# A speck read as a fifth digit after a year (``๒๕๖๓๓``, tuning 500425).
+_YEAR_TAIL_RE = re.compile(r"(?<=[\u0e01-\u0e4e.\s][๒2][๕5][0-9๐-๙]{2})[0-9๐-๙](?![0-9๐-๙])")
 _LONG_DAY_RE = re.compile(r"(?<![0-9๐-๙])([0-9๐-๙]{2})[0-9๐-๙](?=\s*[ก-ฮเแโใไ])")
 # A four-digit Thai-digit year not starting ๒๕ (after a month name or พ.ศ.).
 _THAI_YEAR_RE = re.compile(r"(?<=[\u0e01-\u0e4e.\s])(?!๒๕)[๐-๙]{2}(?P<tail>[๐-๙]{2})(?![๐-๙])")
@@ -389,7 +391,8 @@ def first_date(text: str) -> DateMatch | None:
     century a letter in this archive can have, and a lone digit between the
     month and the year (``กุมภาพัน 7 2560``: ธ์ read as 7) is dropped, as are
     specks read as punctuation, a lone letter before the month and a third
-    digit stuck to the day and dots and commas around a wrapped month, and a
+    digit stuck to the day and dots and commas around a wrapped month and a
+    fifth digit before or after a ๒๕.. year, and a
     year that lost its leading ๒ gets it back; such a date is a fuzzy match
     (lower confidence). Before all that, a lone digit of the other script
     before the month and a comma inside the day are dropped (`_OTHER_SCRIPT_RE`,
@@ -406,7 +409,7 @@ def first_date(text: str) -> DateMatch | None:
     if found is not None:
         return found
     repaired = _LONE_DIGIT_RE.sub(" ", _STRAY_PUNCT_RE.sub(" ", _SPECKS_IN_DATE_RE.sub(" ", text)))
-    repaired = _GLUED_YEAR_RE.sub("", repaired)
+    repaired = _YEAR_TAIL_RE.sub("", _GLUED_YEAR_RE.sub("", repaired))
     repaired = _LONG_DAY_RE.sub(r"\1", _LONE_LETTER_RE.sub(" ", repaired))
     repaired = _THAI_YEAR_RE.sub(lambda m: "๒๕" + m["tail"], repaired)
     repaired = _LOST_TWO_RE.sub(

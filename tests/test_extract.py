@@ -405,6 +405,7 @@ def test_number_line_read_alone_removes_a_stray_leading_digit() -> None:
         ("๑๑ ก กันยายน: ๒๕๖๐", dt.date(2017, 9, 11)),  # a lone letter before the month
         ("วันที่๒๖๒ เมษายน ๒๕๕๖", dt.date(2013, 4, 26)),  # a third digit stuck to the day
         ("ลงวันที ๑๐ กุมภาพันธ์ 6๒๕๕๕", dt.date(2012, 2, 10)),  # a speck stuck to the year
+        ("วันที๒๐กุมภาพันธ์๒๕๖๓๓", dt.date(2020, 2, 20)),  # and after it (tuning 500425)
         ("วันที๒๔ กรกฎาคม ๕๕๘", dt.date(2015, 7, 24)),  # the year's ๒ lost
         ("๒๗ 1 กรกฎาคม ๒๕๖๐", dt.date(2017, 7, 27)),  # an Arabic digit among Thai ones
         ("วันที่ 12 ๔ ธันวาคม 2556", dt.date(2013, 12, 12)),  # and a Thai one among Arabic
