@@ -53,7 +53,7 @@ _THAI_CONSONANTS_RE = re.compile("[ก-ฮ]")
 # Tesseract's readings of ศธ on scans: ธ taken for ร, จ, ช, ซ.
 _AGENCY_LOOKALIKES = {"ศร": "ศธ", "ศจ": "ศธ", "ศช": "ศธ", "ศซ": "ศธ", "ศฐ": "ศธ"}
 _RECEIPT_SKELETONS = ("เลขรบ", "เลขทรบ")
-_ORDER_DATE_RE = re.compile(r"ส\S?ง\s*ณ")
+_ORDER_DATE_RE = re.compile(r"ส\S?ง\s*ณ|ณ\s*ว\S?นท")  # สั่ง ณ, or ณ วันที่ (ลกณวันที่)
 # House numbers (๑๒๓/๔ ถนน…) look like letter numbers: address lines never hold the ที่.
 _ADDRESS_WORDS = ("ถนน", "ถ.", "ซอย", "ซ.", "หมู่", "ม.", "ตำบล", "ต.", "แขวง", "อำเภอ", "อ.")
 _BE_MIN, _BE_MAX = 2480, 2620

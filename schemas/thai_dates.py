@@ -55,7 +55,7 @@ _THAI_LETTER = "\u0e01-\u0e4e"
 _DATE_RE = re.compile(
     rf"(?<!{_DIGIT})(?P<day>{_DIGIT}{{1,2}})\s*"
     rf"(?P<month>[{_THAI_LETTER}](?:[{_THAI_LETTER}.]| (?=[{_THAI_LETTER}])){{1,18}}?)"
-    rf"\s*(?:[พห]\s*[ุู]?\s*\.?\s*ศ\s*(?:\.\s*){{0,2}})?"  # พ.ศ. (ห: its พ misread; specks)
+    rf"\s*(?:[พห%]\s*[ุู]?\s*\.?\s*ศ\s*(?:\.\s*){{0,2}})?"  # พ.ศ. (ห, %: its พ misread)
     rf"(?P<year>{_DIGIT}(?: ?{_DIGIT}){{3}}|{_DIGIT}{{2}})(?!{_DIGIT})"
 )
 _SPACES_RE = re.compile(r"\s+")

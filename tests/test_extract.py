@@ -553,6 +553,14 @@ def test_an_orders_number_that_lost_its_slash_ends_in_its_dates_year() -> None:
     assert other_year.number is None  # no year the letter prints: not guessed
 
 
+def test_an_orders_date_after_a_garbled_signing_label() -> None:
+    """Tuning letter 500401: ``ลกณวันที่๒๓มกราคม %. ศ . ๒๕๖๐`` (สั่ง read as ลก,
+    พ as %): ณ วันที่ still marks the order's date, and % stands for พ."""
+    meta = extract_letter(ORDER.replace("สั่ง ณ วันที่ 5 มกราคม พ.ศ. 2567",
+                                        "ลกณวันที่๕มกราคม %. ศ . ๒๕๖๗"))
+    assert meta.date == dt.date(2024, 1, 5)
+
+
 @pytest.mark.parametrize("line, sure", [
     ("ที่ ศธ 04111/ว23 2379 วันที่ 26 เมษายน 2565", False),  # tuning 500642: ว2379 split
     ("ที่ ศธ 04111/ว2379 วันที่ 26 เมษายน 2565", True),
