@@ -94,15 +94,15 @@ def segment(gray: np.ndarray) -> list[Cluster]:
 
 def _without_next_line(boxes: list[tuple[int, int, int, int, int]],
                        height: int) -> list[tuple[int, int, int, int, int]]:
-    """Drop pieces cut off at the crop's bottom edge that lie wholly below
-    the type's bottom: the tone marks of the line below reaching up into a
-    crop. Taken for marks of the glyph above them, they made a clean ``2`` or
-    ``4`` read as a letter (tuning letter 500322). Digits have no marks below."""
-    inside = [b for b in boxes if b[3] < height - 1]
-    if not inside or len(inside) == len(boxes):
+    """Drop pieces lying wholly below the type's bottom: the tone marks of the
+    line below reaching up into a crop (and this line's ุ and ู, which no
+    digit has). Taken for marks of the glyph above them, they made a clean
+    ``2`` or ``4`` read as a letter (tuning letters 500322, 500602)."""
+    if len(boxes) < 3:
         return boxes
-    bottom = float(np.median([b[3] for b in inside]))
-    return [b for b in boxes if b[3] < height - 1 or b[1] < bottom]
+    tallest = max(b[3] - b[1] for b in boxes)
+    bottom = float(np.median([b[3] for b in boxes if b[3] - b[1] >= 0.5 * tallest]))
+    return [b for b in boxes if b[1] < bottom]
 
 
 def _clip_tails(clusters: list[Cluster], single: list[bool], height: int) -> list[Cluster]:
