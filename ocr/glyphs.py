@@ -5,7 +5,9 @@ script on rendered tokens — the same code both ways, so the model sees at
 training exactly what it will see on a scan.
 
 A glyph cluster is one or more connected components that overlap in x: a
-Thai consonant with its vowel and tone marks, a digit, a slash.
+Thai consonant with its vowel and tone marks above, a digit, a slash. What
+lies below the type's bottom (ุ, ู, the next line's marks) is left out, as
+no digit has any.
 """
 
 from __future__ import annotations
@@ -80,7 +82,7 @@ def segment(gray: np.ndarray) -> list[Cluster]:
         for i, (x, y, w, h, area) in enumerate(stats)
         if i and area >= min_area
     ]
-    boxes = _without_next_line(boxes, ink.shape[0])
+    boxes = _above_the_baseline(boxes)
     boxes.sort()
     groups: list[list[tuple[int, int, int, int, int]]] = []
     for box in boxes:
@@ -92,12 +94,13 @@ def segment(gray: np.ndarray) -> list[Cluster]:
                        [len(group) == 1 for group in groups], ink.shape[0])
 
 
-def _without_next_line(boxes: list[tuple[int, int, int, int, int]],
-                       height: int) -> list[tuple[int, int, int, int, int]]:
-    """Drop pieces lying wholly below the type's bottom: the tone marks of the
-    line below reaching up into a crop (and this line's ุ and ู, which no
-    digit has). Taken for marks of the glyph above them, they made a clean
-    ``2`` or ``4`` read as a letter (tuning letters 500322, 500602)."""
+def _above_the_baseline(boxes: list[tuple[int, int, int, int, int]]
+                        ) -> list[tuple[int, int, int, int, int]]:
+    """Drop pieces lying wholly below the type's bottom (the median bottom of
+    the tall pieces): the tone marks of the line below reaching up into a
+    crop, and this line's ุ and ู, which no digit has. Taken for marks of the
+    glyph above them, the next line's made a clean ``2`` or ``4`` read as a
+    letter (tuning letters 500322, 500602)."""
     if len(boxes) < 3:
         return boxes
     tallest = max(b[3] - b[1] for b in boxes)
