@@ -5,9 +5,9 @@ script on rendered tokens — the same code both ways, so the model sees at
 training exactly what it will see on a scan.
 
 A glyph cluster is one or more connected components that overlap in x: a
-Thai consonant with its vowel and tone marks above, a digit, a slash. What
-lies below the type's bottom (ุ, ู, the next line's marks) is left out, as
-no digit has any.
+Thai consonant with a vowel or tone mark that reaches into its body, a
+digit, a slash. What lies wholly above or below the type (tone marks, ุ, ู,
+the marks of the lines above and below) is left out, as no digit has any.
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def segment(gray: np.ndarray) -> list[Cluster]:
         for i, (x, y, w, h, area) in enumerate(stats)
         if i and area >= min_area
     ]
-    boxes = _above_the_baseline(boxes)
+    boxes = _within_the_type(boxes)
     boxes.sort()
     groups: list[list[tuple[int, int, int, int, int]]] = []
     for box in boxes:
@@ -94,18 +94,22 @@ def segment(gray: np.ndarray) -> list[Cluster]:
                        [len(group) == 1 for group in groups], ink.shape[0])
 
 
-def _above_the_baseline(boxes: list[tuple[int, int, int, int, int]]
-                        ) -> list[tuple[int, int, int, int, int]]:
-    """Drop pieces lying wholly below the type's bottom (the median bottom of
-    the tall pieces): the tone marks of the line below reaching up into a
-    crop, and this line's ุ and ู, which no digit has. Taken for marks of the
-    glyph above them, the next line's made a clean ``2`` or ``4`` read as a
-    letter (tuning letters 500322, 500602)."""
+def _within_the_type(boxes: list[tuple[int, int, int, int, int]]
+                     ) -> list[tuple[int, int, int, int, int]]:
+    """Drop pieces lying wholly below the type's bottom or wholly above its
+    top (the median bottom and top of the tall pieces): the marks of the
+    lines below and above reaching into a crop, and this line's own marks
+    above and below, which no digit has. Taken for marks of the glyph beside
+    them, the next line's made a clean ``2`` or ``4`` read as a letter
+    (tuning letters 500322, 500602), and a ุ of the line above between ว and
+    ``83`` read as a ``9`` once the band fitted the line (500435)."""
     if len(boxes) < 3:
         return boxes
     tallest = max(b[3] - b[1] for b in boxes)
-    bottom = float(np.median([b[3] for b in boxes if b[3] - b[1] >= 0.5 * tallest]))
-    return [b for b in boxes if b[1] < bottom]
+    tall = [b for b in boxes if b[3] - b[1] >= 0.5 * tallest]
+    top = float(np.median([b[1] for b in tall]))
+    bottom = float(np.median([b[3] for b in tall]))
+    return [b for b in boxes if b[1] < bottom and b[3] > top]
 
 
 def _clip_tails(clusters: list[Cluster], single: list[bool], height: int) -> list[Cluster]:

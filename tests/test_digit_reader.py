@@ -383,3 +383,27 @@ def test_a_mark_of_the_line_below_touching_a_digit_is_cut_off(font, text):
     """Tuning letter 500469: the tone mark of เรื่อง touched the foot of the
     ``๔`` in ``๐๒๖๕/๗๔๒``; with it the ๔ read as a letter and the number was lost."""
     assert "".join(g.label for g in digit_model().read(_tail_under(text, font))) == text
+
+
+def _under_line_above(text: str, font: str, above: float, px: int = 44) -> np.ndarray:
+    """`text` cropped from `above` of the size over its top, where the marks
+    below the line above (ุ ู, the feet of ฎ ฤ ญ) hang into the crop."""
+    face = ImageFont.truetype(f"{FONTS}/{font}.ttf", px, layout_engine=ImageFont.Layout.RAQM)
+    image = Image.new("L", (int(face.getlength(text)) + px, px * 4), 235)
+    draw = ImageDraw.Draw(image)
+    y = int(px * 1.6)
+    draw.text((px // 2, y), text, font=face, fill=30)
+    rows = np.flatnonzero((np.asarray(image) < 128).any(axis=1))
+    draw.text((px // 2, y - int(px * 1.3)), "สุดฎีกาปู่ฤดูรู้ญาติ", font=face, fill=30)
+    return np.asarray(image)[rows[0] - int(px * above): rows[-1] + 3]
+
+
+@pytest.mark.parametrize("font", ["Laksaman", "Garuda", "Kinnari", "Norasi", "Loma", "Waree",
+                                  "Purisa", "Umpush"])
+@pytest.mark.parametrize("text", ["0291/ว 83", "๐๒๙๑/ว ๘๓", "04134/2221"])
+@pytest.mark.parametrize("above", [0.2, 0.35])
+def test_marks_of_the_line_above_are_not_read_as_digits(font, text, above):
+    """Tuning letter 500435: the ุ of สุราษฎร์ธานี on the line above hung into
+    the crop between ว and ``83`` and read as a ``9``: ``ว983`` at 0.95."""
+    read = "".join(g.label for g in digit_model().read(_under_line_above(text, font, above)))
+    assert read == text.replace(" ", "")
