@@ -60,7 +60,8 @@ _BE_MIN, _BE_MAX = 2480, 2620
 #: An order's running number and year run together: one to four digits, then ๒๕ or 25.
 _GLUED_ORDER_RE = re.compile(r"(?<![0-9๐-๙/])[0-9๐-๙]{1,4}(?:25|๒๕)[0-9๐-๙]{2}(?![0-9๐-๙/])")
 GLUED_ORDER_CONFIDENCE = 0.5
-_GLUED_LINE_RE = re.compile(r"\s*ท\S{0,3}\s+[0-9๐-๙]{5,8}\s*$")
+#: A ที่ line of glued digits alone; a lone Arabic digit before Thai ones is a speck (500546).
+_GLUED_LINE_RE = re.compile(r"\s*ท\S{0,3}\s+(?:[0-9]\s+(?=[๐-๙]))?[0-9๐-๙]{5,8}\s*$")
 _LONE_DIGIT_RE = re.compile(r"(?<=[\u0e01-\u0e4e])\s?[0-9๐-๙]\s(?=[0-9๐-๙]{4}(?![0-9๐-๙]))")
 _STRAY_QUOTES_RE = re.compile("[\"'`\u2018\u2019\u201c\u201d]")
 _PUNCTUATION = ".,:;-|"

@@ -549,6 +549,8 @@ def test_an_orders_number_that_lost_its_slash_ends_in_its_dates_year() -> None:
     ที่ line at all; the year the order is signed in ends the digits."""
     meta = extract_letter(ORDER.replace("ที่ 123/2567", "ที   ๑๒๓๒๕๖๗"))
     assert meta.number == "123/2567" and meta.confidence["number"] <= 0.5
+    speck = extract_letter(ORDER.replace("ที่ 123/2567", "ที   1 ๑๒๓๒๕๖๗"))  # the slash's speck read 1
+    assert speck.number == "123/2567" and speck.confidence["number"] <= 0.5
     other_year = extract_letter(ORDER.replace("ที่ 123/2567", "ที   ๑๒๓๒๕๖๖"))
     assert other_year.number is None  # no year the letter prints: not guessed
 
