@@ -18,6 +18,9 @@ A run is used only when every glyph in it is read with at least
 `MIN_RUN_CONFIDENCE`, and not when it has fewer digits than the words it
 would replace (beyond what Tesseract's splitting of the digits it lacks
 explains) or lost their slash or dot; otherwise the word-level reading stays.
+Words the digit model read already are replaced only by a longer run, and not
+when two touching digits of it are as wide as one (a glyph the line's crop
+broke).
 """
 
 from __future__ import annotations
@@ -46,6 +49,9 @@ GAP_SHARE = 0.02
 #: A gap wider than this many glyph heights ends a run: a stray mark far
 #: along the line read as a doubtful digit is not part of the number.
 RUN_GAP = 2.0
+#: Two touching digits no wider together than this many of the run's median
+#: digit are likely one glyph the line's crop broke (๘'s rising tail read as ๙).
+BROKEN_PAIR_WIDTH = 1.2
 #: A gap wider than this many word heights parts a line's columns.
 COLUMN_GAP = 3.0
 #: The digits Tesseract's Thai model lacks; it reads each as one or two others.
@@ -65,6 +71,7 @@ class Run:
     x0: float
     x1: float
     confidence: float
+    broken: bool = False  # two touching digits as wide as one (`_broken_pair`)
 
     @property
     def digits(self) -> int:
@@ -90,7 +97,7 @@ def line_runs(glyphs: list[Glyph], x_origin: float, scale: float) -> list[Run]:
                 parts.append(glyph.label)
             runs.append(Run("".join(parts), x_origin + current[0].cluster.x0 * scale,
                             x_origin + current[-1].cluster.x1 * scale,
-                            min(g.confidence for g in current)))
+                            min(g.confidence for g in current), _broken_pair(current)))
         current.clear()
 
     for glyph in glyphs:
@@ -151,6 +158,18 @@ def _body_end(crop: np.ndarray, first: int) -> int | None:
     while row + 1 < len(ink) and not (gap[row] and gap[row + 1]):
         row += 1
     return row if row + 1 < len(ink) else None
+
+
+def _broken_pair(glyphs: list[Glyph]) -> bool:
+    """True when two digits of the run touch and together are no wider than
+    `BROKEN_PAIR_WIDTH` of its median digit: one glyph read as two (sample
+    L1020003: ๘ of ``๒๕๔๘`` as ``๓๙``, its tail cut off by the line's crop)."""
+    digits = [g.cluster for g in glyphs if g.label in DIGITS]
+    if len(digits) < 3:
+        return False
+    usual = float(np.median([c.x1 - c.x0 for c in digits]))
+    return any(b.x0 - a.x1 <= 1 and b.x1 - a.x0 <= BROKEN_PAIR_WIDTH * usual
+               for a, b in zip(digits, digits[1:]))
 
 
 def _covered(word: Word, run: Run) -> float:
@@ -243,8 +262,8 @@ def _fix_segment(words: list[Word], gray: np.ndarray,
         texts = [out[i].text for i in touched]
         joined = "".join(texts)
         had = digit_count(joined)
-        if all(_models_own(t) for t in texts) and run.digits <= had:
-            continue  # the span reader's reading, no shorter: a second look is no better
+        if all(_models_own(t) for t in texts) and (run.digits <= had or run.broken):
+            continue  # the span reader's reading, no shorter (or the line broke a glyph it read whole)
         span = max(out[i].box[2] for i in touched) - min(out[i].box[0] for i in touched)
         whole = run.x1 - run.x0 >= 0.75 * span  # a run over part of a word says nothing of the rest
         kept = run.digits >= had - _split_allowance(run, joined) and (

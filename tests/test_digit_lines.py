@@ -207,3 +207,38 @@ def test_a_digit_word_whose_box_sticks_out_of_the_run_is_still_replaced():
                           (1, 1, 1)))
     fixed, _ = fix_line(words, np.asarray(image))
     assert number in [w.text for w in fixed]
+
+
+def test_two_touching_digits_as_wide_as_one_mark_a_broken_run():
+    """Sample L1020003: the span reader read ``๒๕๔๘``; the line's crop cut
+    the ๘'s rising tail off, and the run read ``๒๕๔๓๙`` (๓ narrow, ๙ a
+    sliver touching it). Two touching digits as wide as one mark the run."""
+    from ocr.digit_lines import line_runs
+    from ocr.digit_model import Glyph
+    from ocr.glyphs import Cluster
+
+    def glyph(label, x0, x1):
+        return Glyph(label, 0.99, Cluster(x0, 0, x1, 44, np.ones((44, x1 - x0), bool)))
+
+    year = [glyph("๒", 0, 44), glyph("๕", 50, 97), glyph("๔", 100, 148)]
+    broken = line_runs(year + [glyph("๓", 150, 183), glyph("๙", 183, 198)], 0.0, 1.0)
+    whole = line_runs(year + [glyph("๘", 150, 194)], 0.0, 1.0)
+    spaced = line_runs(year + [glyph("๓", 150, 194), glyph("๙", 196, 240)], 0.0, 1.0)
+    assert [(r.text, r.broken) for r in broken + whole + spaced] == [
+        ("๒๕๔๓๙", True), ("๒๕๔๘", False), ("๒๕๔๓๙", False)]
+
+
+def test_a_broken_line_run_does_not_replace_the_span_readers_own_digits(monkeypatch):
+    """The span reader's ``๒๕๔๘`` (a digit Tesseract lacks: its own reading)
+    stays against a longer line run that broke a glyph; an unbroken longer
+    run still replaces it (the span reader lost a digit)."""
+    import ocr.digit_lines as digit_lines
+    from ocr.digit_lines import Run
+
+    gray, words = _page((("สิงหาคม", "สิงหาคม"), ("๒๕๔๘", "๒๕๔๘")))
+    box = words[1].box
+    for broken, expected in ((True, "๒๕๔๘"), (False, "๒๕๔๓๙")):
+        run = Run("๒๕๔๓๙", box[0], box[2], 0.99, broken)
+        monkeypatch.setattr(digit_lines, "line_runs", lambda *_, run=run: [run])
+        fixed, _ = fix_line(list(words), gray)
+        assert [w.text for w in fixed][-1] == expected
