@@ -105,6 +105,11 @@ _DAY_BEFORE_RE = re.compile(r"(?<![0-9๐-๙])([0-9๐-๙]{1,2})\s*$")
 _YEAR_AFTER_RE = re.compile(
     r"\s*(?:[พห]?\s*[ุู]?\s*\.?\s*ศ\s*(?:\.\s*){0,2})?(?P<run>[0-9๐-๙](?:[\s.,]*[0-9๐-๙]){1,5})")
 _BE_YEAR_RE = re.compile(r"(?<![0-9๐-๙])[๒2]\s?[๕5]\s?[0-9๐-๙]\s?[0-9๐-๙](?![0-9๐-๙])")
+#: A law's title (``พระราชบัญญัติ… พ.ศ. ๒๕๔๗``): a year after it, with no date
+#: in between, is the law's, not the letter's (tuning 500439).
+_LAW_TITLE_RE = re.compile("พระราชบัญญัติ|พระราชกฤษฎีกา|กฎกระทรวง|ระเบียบ|ประมวลกฎหมาย")
+#: How far before a year its law's title may start (a title runs over two lines).
+_LAW_REACH = 120
 
 
 @dataclass(frozen=True)
@@ -428,16 +433,30 @@ def signed_as_order(lines: Sequence[str]) -> bool:
 
 def letter_years(text: str) -> Counter[int]:
     """How often each plausible BE year is printed in `text` (dates, ปีงบประมาณ,
-    an order's number), for mending a date whose year OCR garbled; in halves:
+    an order's number; not a cited law's, `_laws_year`), for mending a date
+    whose year OCR garbled; in halves:
     a year read whole counts 2, one read with spaces inside (``๒๕ 9 ๔``, often
     itself garbled) 1."""
     years: Counter[int] = Counter()
     for match in _BE_YEAR_RE.finditer(text):
+        if _laws_year(text, match.start()):
+            continue
         digits = re.sub(r"\s", "", match.group())
         year = int(to_arabic_digits(digits))
         if _BE_MIN <= year <= _BE_MAX:
             years[year] += 2 if digits == match.group() else 1
     return years
+
+
+def _laws_year(text: str, start: int) -> bool:
+    """True when the year at `start` ends a law's title (`_LAW_TITLE_RE`) with
+    no month or ปี between: the Act of ๒๕๔๗ an order cites is no year of its own."""
+    before = text[max(0, start - _LAW_REACH):start]
+    titles = list(_LAW_TITLE_RE.finditer(before))
+    if not titles:
+        return False
+    after = before[titles[-1].end():]
+    return not (any(month in after for month in MONTH_STARTS) or "ปี" in after)
 
 
 def _one_near_year(digits: str, years: Counter[int]) -> int | None:

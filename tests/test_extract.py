@@ -688,3 +688,22 @@ def test_a_speck_after_the_slash_is_dropped_but_leaves_doubt() -> None:
     reading = read_number("ที่ ศธ 04049/.508", Kind.external, None)
     assert reading is not None and reading.number == "ศธ 04049/508"
     assert reading.confidence < 0.9
+
+
+def test_a_laws_year_is_not_one_of_the_letters_years() -> None:
+    """Tuning letter 500439: an order ``ที่๒๑๑/๒๕๔๙`` cites the Act of ``พ.ศ.
+    ๒๕๔๗``; its signing year was garbled (``๒๕๔ส``), and the number's year was
+    "mended" to the Act's, a digit away. A law's year is not the letter's."""
+    from collections import Counter
+
+    from ingest.extract_fields import letter_years
+
+    act = ("อาศัยอำนาจตามความในมาตรา๕๓แห่งพระราชบัญญัติ\n"
+           "ระเบียบข้าราชการครูและบุคลากรทางการศึกษา พ . ศ๒๕๔๗และที่\n")
+    assert letter_years(act + "สั่ง ณ วันที่ ๒๐ มิถุนายน พ.ศ. ๒๕๔๙") == Counter({2549: 2})
+    # a date after a regulation's name is still the letter's
+    assert letter_years("ตามระเบียบสำนักนายกรัฐมนตรี ลงวันที่ ๕ มกราคม ๒๕๖๗") == Counter({2567: 2})
+    meta = extract_letter(ORDER.replace("ที่ 123/2567", "ที่๒๑๑/๒๕๔๙").replace(
+        "ด้วยโรงเรียนบ้านหนองบัวจะจัดงาน", act.strip()).replace(
+        "สั่ง ณ วันที่ 5 มกราคม พ.ศ. 2567", "สั่งณวันที๒๐ มิถุนายน พ . ศ . ๒๕๔ส"))
+    assert meta.number == "211/2549"
