@@ -105,6 +105,9 @@ class DigitModel:
         for i, glyph in enumerate(glyphs):
             pair = self._fused_pair(glyphs, i, clusters)
             out.extend(pair or self._maybe_split(glyph, clusters))
+        if len(out) != len(glyphs):  # a cut pair (``/๒``) may be the sure neighbour another needs
+            again = [self._fused_pair(out, i, clusters) or [g] for i, g in enumerate(out)]
+            out = [g for part in again for g in part]
         return self._mend_broken(out, clusters)
 
     def _mend_broken(self, glyphs: list[Glyph], token: list[Cluster]) -> list[Glyph]:
@@ -147,14 +150,16 @@ class DigitModel:
     def _fused_pair(self, glyphs: list[Glyph], i: int, token: list[Cluster]) -> list[Glyph] | None:
         """Glyph `i` cut into two digits (or a digit and a mark) where both
         halves read surest, when it is a wide "other" right beside a sure
-        digit; None otherwise. Blur fuses neighbouring digits at odd places,
+        digit or just before a sure slash (``๓๗/``); None otherwise. Blur fuses neighbouring digits at odd places,
         so every cut in `CUT_RANGE` is tried, not only the thinnest column."""
         c = glyphs[i].cluster
         if glyphs[i].label != OTHER or c.width < FUSED_PAIR_WIDTH * c.height:
             return None
+        after_slash = glyphs[i + 1] if i + 1 < len(glyphs) and glyphs[i + 1].label == "/" else None
         near = [g for g in (glyphs[i - 1] if i else None, glyphs[i + 1] if i + 1 < len(glyphs)
                             else None)
-                if g is not None and g.label in DIGITS and g.confidence >= SPLIT_BELOW
+                if g is not None and (g.label in DIGITS or g is after_slash)
+                and g.confidence >= SPLIT_BELOW
                 and max(g.cluster.x0 - c.x1, c.x0 - g.cluster.x1) <= 0.6 * c.height]
         if not near:
             return None
