@@ -14,11 +14,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from ingest.extract_labels import skeleton, strip_leading_junk, thai_count
+from ingest.extract_labels import strip_leading_junk, thai_count
 from ingest.extract_org import MINISTRY_CODES, agency_for, province_codes
 from schemas.enums import Kind
 from schemas.letter_numbers import LetterNumber
-from schemas.text import to_arabic_digits
+from schemas.text import skeleton, to_arabic_digits
 from schemas.thai_dates import (
     MONTH_STARTS,
     DateMatch,

@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from schemas.text import skeleton
 from schemas.thai_dates import edit_distance
 
 # Thai marks above/below the base line: mai han-akat, sara i…u, phinthu, mai taikhu…yamakkan.
-_MARKS_RE = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
 _THAI_LETTER_RE = re.compile("[\u0e01-\u0e4e]")
 _LEADING_JUNK_RE = re.compile(r"^[^\u0e01-\u0e4e]+")
 _TOKEN_RE = re.compile(r"(\S+?)[,.:;|]*(?:\s+|$)")
@@ -50,11 +50,6 @@ class LabelHit:
     name: str
     rest: str
     confidence: float
-
-
-def skeleton(text: str) -> str:
-    """Return `text` without Thai marks above and below the line."""
-    return _MARKS_RE.sub("", text)
 
 
 def thai_count(text: str) -> int:

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ingest.extract_labels import first_column, skeleton, thai_count
+from ingest.extract_labels import first_column, thai_count
+from schemas.text import skeleton
 from schemas.enums import Secrecy, Urgency
 
 TOP_LINES = 6

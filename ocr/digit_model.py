@@ -150,8 +150,9 @@ class DigitModel:
     def _fused_pair(self, glyphs: list[Glyph], i: int, token: list[Cluster]) -> list[Glyph] | None:
         """Glyph `i` cut into two digits (or a digit and a mark) where both
         halves read surest, when it is a wide "other" right beside a sure
-        digit or just before a sure slash (``๓๗/``); None otherwise. Blur fuses neighbouring digits at odd places,
-        so every cut in `CUT_RANGE` is tried, not only the thinnest column."""
+        digit or just before a sure slash (``๓๗/``); None otherwise. Blur
+        fuses neighbouring digits at odd places, so every cut in `CUT_RANGE`
+        is tried, not only the thinnest column."""
         c = glyphs[i].cluster
         if glyphs[i].label != OTHER or c.width < FUSED_PAIR_WIDTH * c.height:
             return None

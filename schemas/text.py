@@ -10,6 +10,8 @@ ARABIC_DIGITS = "0123456789"
 _TO_ARABIC = str.maketrans(THAI_DIGITS, ARABIC_DIGITS)
 _TO_THAI = str.maketrans(ARABIC_DIGITS, THAI_DIGITS)
 _HAS_THAI_DIGIT = re.compile("[๐-๙]")
+#: Vowel and tone marks above and below the line, which OCR drops, adds and swaps.
+_MARKS_RE = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
 
 
 def nfc(text: str) -> str:
@@ -17,6 +19,11 @@ def nfc(text: str) -> str:
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     return text.replace("\u0e4d\u0e32", "\u0e33")
+
+
+def skeleton(text: str) -> str:
+    """Return `text` without Thai marks above and below the line."""
+    return _MARKS_RE.sub("", text)
 
 
 def to_arabic_digits(text: str) -> str:

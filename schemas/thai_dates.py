@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from schemas.text import nfc, to_arabic_digits, to_thai_digits
+from schemas.text import nfc, skeleton, to_arabic_digits, to_thai_digits
 
 BE_OFFSET = 543
 
@@ -62,9 +62,7 @@ _SPACES_RE = re.compile(r"\s+")
 
 _ABBR_KEYS = {a.replace(".", ""): i + 1 for i, a in enumerate(MONTHS_ABBR)}
 _FULL_KEYS = {m: i + 1 for i, m in enumerate(MONTHS_FULL)}
-#: Vowel and tone marks above and below the line, which OCR drops, adds and swaps.
-_MARKS_RE = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
-_SKELETON_KEYS = {_MARKS_RE.sub("", m): i + 1 for i, m in enumerate(MONTHS_FULL)}
+_SKELETON_KEYS = {skeleton(m): i + 1 for i, m in enumerate(MONTHS_FULL)}
 
 
 @dataclass(frozen=True)
@@ -166,8 +164,8 @@ def match_month(token: str) -> tuple[int, bool] | None:
     limit = 2 if len(bare) >= 7 else 1
     found = _closest(bare, _FULL_KEYS, limit)
     if found is None:  # marks aside, one letter wrong (``จิ้นวาคม``: ธั read as จิ้)
-        skeleton = _MARKS_RE.sub("", bare)
-        found = _closest(skeleton, _SKELETON_KEYS, 1) if len(skeleton) >= 5 else None
+        bones = skeleton(bare)
+        found = _closest(bones, _SKELETON_KEYS, 1) if len(bones) >= 5 else None
     return (found, True) if found is not None else None
 
 
