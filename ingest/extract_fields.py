@@ -95,6 +95,10 @@ _MONTHS_AHEAD = r"(?=\s*(?:%s))" % "|".join(MONTH_STARTS)
 _OTHER_SCRIPT_RE = re.compile(r"((?<![0-9๐-๙])[๐-๙]{1,2})\s+[0-9](?=\s*[ก-ฮเ-ไ])"
                               r"|((?<![0-9๐-๙])[0-9]{1,2})\s+[๐-๙](?=\s*[ก-ฮเ-ไ])")
 _SPECK_IN_DAY_RE = re.compile(r"(?<![0-9๐-๙])([0-9๐-๙])[,.'](?=[0-9๐-๙]%s)" % _MONTHS_AHEAD)
+# A day OCR cut in two with a space (``ลงวันที่ ๑ ๕ กันยายน``): the date would
+# start at the second digit, a day of one digit read as sure as any.
+_SPLIT_DAY_RE = re.compile(r"(?<![0-9๐-๙])([0-9])\s+([0-9])%s|(?<![0-9๐-๙])([๐-๙])\s+([๐-๙])%s"
+                           % (_MONTHS_AHEAD, _MONTHS_AHEAD))
 # A BE year that lost its leading ๒ (``กรกฎาคม ๕๕๘``); `_plausible` then keeps 2480–2620.
 _LOST_TWO_RE = re.compile(r"(?<=[\u0e01-\u0e4e.\s])(?P<year>[๔๕๖4-6][0-9๐-๙]{2})(?![0-9๐-๙])")
 
@@ -402,11 +406,12 @@ def first_date(text: str) -> DateMatch | None:
     year that lost its leading ๒ gets it back; such a date is a fuzzy match
     (lower confidence). Before all that, a lone digit of the other script
     before the month and a comma inside the day are dropped (`_OTHER_SCRIPT_RE`,
-    `_SPECK_IN_DAY_RE`), also a fuzzy match.
+    `_SPECK_IN_DAY_RE`) and a day cut in two is joined (`_SPLIT_DAY_RE`), also
+    a fuzzy match.
     """
     text = _STRAY_QUOTES_RE.sub("", text)  # specks read as quotes: ``๒๙” เมษายน``
-    day_mended = _SPECK_IN_DAY_RE.sub(
-        r"\1", _OTHER_SCRIPT_RE.sub(lambda m: m[1] or m[2], text))
+    day_mended = _SPLIT_DAY_RE.sub(_joined_day, _SPECK_IN_DAY_RE.sub(
+        r"\1", _OTHER_SCRIPT_RE.sub(lambda m: m[1] or m[2], text)))
     if day_mended != text:
         found = next((m for m in find_thai_dates(day_mended) if _plausible(m)), None)
         if found is not None:
@@ -424,6 +429,13 @@ def first_date(text: str) -> DateMatch | None:
         return None
     again = next((m for m in find_thai_dates(repaired) if _plausible(m)), None)
     return replace(again, fuzzy=True) if again else None
+
+
+def _joined_day(match: re.Match[str]) -> str:
+    """`_SPLIT_DAY_RE`'s two digits as one day; the second alone when no month
+    has such a day (the first was a speck)."""
+    first, second = (match[1], match[2]) if match[1] else (match[3], match[4])
+    return first + second if 1 <= int(to_arabic_digits(first + second)) <= 31 else second
 
 
 def signed_as_order(lines: Sequence[str]) -> bool:

@@ -10,7 +10,8 @@ their x position:
 
 - a run replaces the words it covers when they are digits, separators or
   OCR's stand-ins for them, or when it covers them whole and has two or more
-  digits (a word of letters under a run of digits was a misread number);
+  digits (a word of letters under a run of digits was a misread number; a
+  speck of marks Tesseract doubts need not lie under it whole);
 - inside a word mixing letters and digits (``วันที่๖พฤษภาคม๒๕๒``) the word's
   digit runs are replaced one for one when the counts agree.
 
@@ -178,6 +179,13 @@ def _covered(word: Word, run: Run) -> float:
     return max(0.0, min(word.box[2], run.x1) - max(word.box[0], run.x0)) / width
 
 
+def _speck(word: Word) -> bool:
+    """True for a word of marks alone (no letter, no digit) that Tesseract
+    itself doubts: a speck of a digit's ink (tuning 500758: ``๑๗`` came back
+    ``๑ อ ”``, the ``”`` reaching past the ๗)."""
+    return word.confidence < SPECK_CONFIDENCE and not any(ch.isalnum() for ch in word.text)
+
+
 def _models_own(read: str) -> bool:
     """True when `read` holds a digit Tesseract's model lacks: the digit
     model read these words already (`page_reader._fix_digits`)."""
@@ -272,8 +280,10 @@ def _fix_segment(words: list[Word], gray: np.ndarray,
         )  # a run that lost digits, the slash or a sub-unit's dot (too small for its band) is worse
         stand_in = all(set(t) <= _STAND_INS for t in texts)
         misread = (run.digits >= 2 or _day_before_month(out, touched)) and all(
-            _covered(out[i], run) > 0.85 or set(out[i].text) <= _STAND_INS for i in touched)
-        # (a word of digits only may stick out: its box is Tesseract's, looser than the ink)
+            _covered(out[i], run) > 0.85 or set(out[i].text) <= _STAND_INS or _speck(out[i])
+            for i in touched)
+        # (a word of digits only, or a speck, may stick out: its box is Tesseract's,
+        # looser than the ink)
         if whole and kept and (stand_in or misread):
             lead = joined[:len(joined) - len(joined.lstrip(_KEPT))] if stand_in else ""
             trail = joined[len(joined.rstrip(_KEPT)):] if stand_in else ""

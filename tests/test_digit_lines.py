@@ -242,3 +242,28 @@ def test_a_broken_line_run_does_not_replace_the_span_readers_own_digits(monkeypa
         monkeypatch.setattr(digit_lines, "line_runs", lambda *_, run=run: [run])
         fixed, _ = fix_line(list(words), gray)
         assert [w.text for w in fixed][-1] == expected
+
+
+def test_a_speck_tesseract_doubts_beside_a_misread_day_does_not_block_the_run():
+    """Tuning letter 500758 (Purisa, 300 dpi): the day ๑๗ came back ``๑ อ ”``,
+    the ``”`` (confidence 0) reaching past the ๗; the run ``๑๗`` covered it
+    less than 0.85 and the letter had no date. A speck of punctuation
+    Tesseract itself doubts does not keep a run out."""
+    font = load_font("Purisa", 44)
+    image = Image.new("L", (1200, 120), 255)
+    draw = ImageDraw.Draw(image)
+    words, x = [], 20
+    for text in ("วันที่", "๑๗", "มีนาคม", "๒๕๖๖"):
+        draw.text((x, 30), text, font=font, fill=20)
+        box = draw.textbbox((x, 30), text, font=font)
+        if text == "๑๗":
+            one = x + int(font.getlength("๑"))
+            words += [Word("๑", 95.0, (box[0], box[1], one, box[3]), (1, 1, 1)),
+                      Word("อ", 73.0, (one + 4, box[1], box[2] - 16, box[3]), (1, 1, 1)),
+                      Word("”", 0.0, (box[2] - 16, box[1] - 6, box[2] + 5, box[3] + 8),
+                           (1, 1, 1))]
+        else:
+            words.append(Word(text, 93.0, box, (1, 1, 1)))
+        x = box[2] + 40
+    fixed, _ = fix_line(words, np.asarray(image))
+    assert " ".join(w.text for w in fixed) == "วันที่ ๑๗ มีนาคม ๒๕๖๖"

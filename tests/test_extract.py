@@ -411,6 +411,9 @@ def test_number_line_read_alone_removes_a_stray_leading_digit() -> None:
         ("วันที่ 12 ๔ ธันวาคม 2556", dt.date(2013, 12, 12)),  # and a Thai one among Arabic
         ("วันที๗ 2 ฏรกฎาคม๒๕๖๐", dt.date(2017, 7, 7)),  # before a garbled month
         ("วันที๑,๔พฤษภาคม ๒๕๖๕ -", dt.date(2022, 5, 14)),  # a speck inside the day
+        ("ลงวันที่ ๑ ๕ กันยายน ๒๕๕๒", dt.date(2009, 9, 15)),  # a space inside it (500766)
+        ("วันที่ 1 6 มีนาคม 2568", dt.date(2025, 3, 16)),
+        ("วันที่ 4 5 มีนาคม 2568", dt.date(2025, 3, 5)),  # no such day: the month's digit
     ],
 )
 def test_dates_mended_from_specks_are_fuzzy(line: str, day: dt.date) -> None:
