@@ -217,7 +217,9 @@ def _replace_inside(text: str, runs: list[Run]) -> str | None:
 
 def _day_before_month(words: list[Word], touched: list[int]) -> bool:
     """True when the touched words are a short reading (``ข``, ``อป``) just
-    before a month name: there a single digit the model sees is a date's day."""
+    before a month name: there a single digit the model sees is a date's day,
+    and a run touching them replaces them though their boxes stick out of it
+    (``ง ว`` for 15, the ง's box reaching over a mark of the line below)."""
     if sum(len(words[i].text) for i in touched) > 3:
         return False
     after = "".join(w.text for w in words[touched[-1] + 1:]).lstrip(" .,")
@@ -279,11 +281,12 @@ def _fix_segment(words: list[Word], gray: np.ndarray,
             "." in run.text or not _SUB_UNIT.search(joined)
         )  # a run that lost digits, the slash or a sub-unit's dot (too small for its band) is worse
         stand_in = all(set(t) <= _STAND_INS for t in texts)
-        misread = (run.digits >= 2 or _day_before_month(out, touched)) and all(
+        day = _day_before_month(out, touched)
+        misread = day or run.digits >= 2 and all(
             _covered(out[i], run) > 0.85 or set(out[i].text) <= _STAND_INS or _speck(out[i])
             for i in touched)
         # (a word of digits only, or a speck, may stick out: its box is Tesseract's,
-        # looser than the ink)
+        # looser than the ink; so may a day's, just before its month: tuning 500818)
         if whole and kept and (stand_in or misread):
             lead = joined[:len(joined) - len(joined.lstrip(_KEPT))] if stand_in else ""
             trail = joined[len(joined.rstrip(_KEPT)):] if stand_in else ""
