@@ -39,6 +39,10 @@ SPAN_WORD = re.compile(r"[0-9๐-๙/.:,\-วฒซๆ]+")
 CONFUSABLE = frozenset("ฒซๆ")
 #: The confidence a span read by the digit model counts with in its line.
 FIXED_CONFIDENCE = 95.0
+#: Tesseract's digit count at this confidence or more says the model missed a
+#: glyph its box cut off (the span is read again wider); below it, it may
+#: itself have read one glyph twice (tuning 500925: ``04271/774`` at 53).
+COUNT_TRUSTED = 80.0
 #: A misplaced ว is taken as its best digit when that is at least this likely.
 MIN_ALTERNATIVE = 0.02
 #: A digit read below this probability keeps Tesseract's reading.
@@ -229,16 +233,21 @@ def _fix_digits(words: list[Word], gray: np.ndarray, doubtful: list[str] | None 
         else:
             fixed = _span_text(glyphs)
             left, right = _clipped(glyphs, crop)
-            if fixed is not None and (left or right or digit_count(fixed) < digit_count(read)):
+            sure = min(words[i].confidence for i in span) >= COUNT_TRUSTED
+            if fixed is not None and (left or right or (
+                    sure and digit_count(fixed) < digit_count(read))):
                 # Tesseract's narrow box clipped an end glyph (a ๐ cut in
                 # half reads as a letter and is trimmed, or as another
-                # digit): read wider once, on the clipped side when known.
+                # digit): read wider once, on the clipped side when known
+                # (else only for a count Tesseract is sure of: wider, a
+                # letter beside the span may read as the digit it lacks).
                 both, half = not (left or right), (box[3] - box[1]) // 2
                 wide = (box[0] - half * (left or both), box[1],
                         box[2] + half * (right or both), box[3])
                 wider = _span_text(model.read(_crop(gray, wide)))
                 if wider is not None and (digit_count(wider) == digit_count(read) or (
-                        not both and digit_count(wider) == digit_count(fixed))):
+                        not both and digit_count(wider) == digit_count(fixed))
+                        or _letter_at_the_cut(fixed, wider, left, right)):
                     fixed = wider
         if fixed is None or fixed == read:
             continue
@@ -250,6 +259,16 @@ def _fix_digits(words: list[Word], gray: np.ndarray, doubtful: list[str] | None 
             words[i] = Word("", words[i].confidence, words[i].box, words[i].line)
     words[:] = [w for w in words if w.text]
     return fixes
+
+
+def _letter_at_the_cut(narrow: str, wider: str, left: bool, right: bool) -> bool:
+    """True when the span read wider is the narrow reading without the glyph
+    its crop cut on one side: read whole, that glyph was a letter (tuning
+    500938: half the ธ of ศธ before ``04054/ว3895`` had read as a 3)."""
+    narrow, wider = narrow.replace(" ", ""), wider.replace(" ", "")
+    if left == right:
+        return False
+    return wider == (narrow[1:] if left else narrow[:-1])
 
 
 def _span_box(words: list[Word]) -> tuple[int, int, int, int]:
