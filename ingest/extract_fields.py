@@ -68,6 +68,7 @@ _PUNCTUATION = ".,:;-|"
 _SPECK_AFTER_SLASH_RE = re.compile(r"/\s*[.,]\s*(?=[0-9๐-๙])")  # ``๑๖๐/.๕๖๗``
 _LOST_SLASH_RE = re.compile(r"(?<=[0-9๐-๙]{3})\s+(?=ว\s*[0-9๐-๙])")  # ``04141 ว 808``
 _SPECK_IN_UNIT_RE = re.compile(r"(?<=[0-9๐-๙])[,'‘’]\s?(?=[0-9๐-๙]+\s?/)")  # ``๑๗,๐/๒๕๕๖``
+_SPECK_BY_DOT_RE = re.compile(r"(?<=[0-9๐-๙])\s?\.\s?[.,]\s?(?=[0-9๐-๙]+\s?/)")  # ``04214. .003/``
 _SPECK_AS_VOWEL_RE = re.compile(r"(?<=[0-9๐-๙])[ไใ](?=[0-9๐-๙])")  # ``๘๙ไ๒``: no word is so
 # Repairs tried only when no date reads as printed (the result counts as fuzzy):
 # specks read as punctuation (``ธันวาคม , ๒๕๕๒``, ``กันยายน: 2560``), a lone letter
@@ -290,14 +291,16 @@ def _glued_order(line: str, years: Counter[int]) -> NumberReading | None:
 
 def mend_number(text: str) -> tuple[str, int]:
     """A letter number's specks and slash mended: a speck after the slash
-    (``๑๖๐/.๕๖๗``), inside the code before it (``๑๗,๐/๒๕๕๖``) or read as ไ
+    (``๑๖๐/.๕๖๗``), beside a sub-unit's dot (``04214. .003/``, tuning
+    500948), inside the code before it (``๑๗,๐/๒๕๕๖``) or read as ไ
     between digits (``๘๙ไ๒``) dropped, a slash OCR lost before ว put back
     (``04141 ว 808``). Returns the text and how many mends."""
     text, specks = _SPECK_AFTER_SLASH_RE.subn("/", text)
+    text, by_dot = _SPECK_BY_DOT_RE.subn(".", text)
     text, inside = _SPECK_IN_UNIT_RE.subn("", text)
     text, vowel = _SPECK_AS_VOWEL_RE.subn("", text)
     text, lost = _LOST_SLASH_RE.subn("/", text)
-    return text, specks + inside + vowel + lost
+    return text, specks + by_dot + inside + vowel + lost
 
 
 def _order_year(running: str, years: Counter[int] | None = None) -> tuple[str, bool]:

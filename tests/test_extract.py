@@ -490,6 +490,8 @@ def test_no_date_is_made_of_a_count_or_a_phone_number() -> None:
         ("ที   ๑๗,๐/๒๕๕๖", Kind.order, "170/2556", 0.6),  # a speck inside read as a comma
         ("ที  ๓๙.๕/๒๕๕๐", Kind.order, "395/2550", 0.8),  # orders have no sub-unit: a speck
         ("ที่ศธ ๐๔๑๙๙.๐๔๔/๘๙ไ๒ โรงเรียน", Kind.external, "ศธ 04199.044/892", 0.6),  # ไ: a speck
+        ("ที่ศธ 04214. .003/1848 วันที่", Kind.external, "ศธ 04214.003/1848", 0.8),  # 500948
+        ("ที่ศธ ๐๔๒๑๔ ., ๐๐๓/๑๘๔๘", Kind.external, "ศธ 04214.003/1848", 0.8),
     ],
 )
 def test_numbers_mended_from_what_they_must_be(line: str, kind: Kind, number: str,
