@@ -244,28 +244,34 @@ def test_a_broken_line_run_does_not_replace_the_span_readers_own_digits(monkeypa
         assert [w.text for w in fixed][-1] == expected
 
 
+def _date_line(font_name: str, dates: tuple[str, ...], day: str, misread) -> list[Word]:
+    """`dates`' words drawn in a line at 44 px; `misread(x, box, font)` gives
+    the words Tesseract made of the token `day`, the rest are read right."""
+    font = load_font(font_name, 44)
+    image = Image.new("L", (1200, 120), 255)
+    draw = ImageDraw.Draw(image)
+    words, x = [], 20
+    for text in dates:
+        draw.text((x, 30), text, font=font, fill=20)
+        box = draw.textbbox((x, 30), text, font=font)
+        words += misread(x, box, font) if text == day else [Word(text, 93.0, box, (1, 1, 1))]
+        x = box[2] + 40
+    fixed, _ = fix_line(words, np.asarray(image))
+    return fixed
+
+
 def test_a_speck_tesseract_doubts_beside_a_misread_day_does_not_block_the_run():
     """Tuning letter 500758 (Purisa, 300 dpi): the day ๑๗ came back ``๑ อ ”``,
     the ``”`` (confidence 0) reaching past the ๗; the run ``๑๗`` covered it
     less than 0.85 and the letter had no date. A speck of punctuation
     Tesseract itself doubts does not keep a run out."""
-    font = load_font("Purisa", 44)
-    image = Image.new("L", (1200, 120), 255)
-    draw = ImageDraw.Draw(image)
-    words, x = [], 20
-    for text in ("วันที่", "๑๗", "มีนาคม", "๒๕๖๖"):
-        draw.text((x, 30), text, font=font, fill=20)
-        box = draw.textbbox((x, 30), text, font=font)
-        if text == "๑๗":
-            one = x + int(font.getlength("๑"))
-            words += [Word("๑", 95.0, (box[0], box[1], one, box[3]), (1, 1, 1)),
-                      Word("อ", 73.0, (one + 4, box[1], box[2] - 16, box[3]), (1, 1, 1)),
-                      Word("”", 0.0, (box[2] - 16, box[1] - 6, box[2] + 5, box[3] + 8),
-                           (1, 1, 1))]
-        else:
-            words.append(Word(text, 93.0, box, (1, 1, 1)))
-        x = box[2] + 40
-    fixed, _ = fix_line(words, np.asarray(image))
+    def misread(x, box, font):
+        one = x + int(font.getlength("๑"))
+        return [Word("๑", 95.0, (box[0], box[1], one, box[3]), (1, 1, 1)),
+                Word("อ", 73.0, (one + 4, box[1], box[2] - 16, box[3]), (1, 1, 1)),
+                Word("”", 0.0, (box[2] - 16, box[1] - 6, box[2] + 5, box[3] + 8), (1, 1, 1))]
+
+    fixed = _date_line("Purisa", ("วันที่", "๑๗", "มีนาคม", "๒๕๖๖"), "๑๗", misread)
     assert " ".join(w.text for w in fixed) == "วันที่ ๑๗ มีนาคม ๒๕๖๖"
 
 
@@ -274,19 +280,10 @@ def test_a_day_read_as_letters_before_a_month_is_replaced_though_a_box_sticks_ou
     the ง's box reaching left over a mark of the line below; the run ``15``
     covered it less than 0.85 and the letter had no date. Just before a
     month, a short reading the run touches is the day."""
-    font = load_font("Kinnari", 44)
-    image = Image.new("L", (1200, 120), 255)
-    draw = ImageDraw.Draw(image)
-    words, x = [], 20
-    for text in ("วันที่", "15", "มิถุนายน", "2555"):
-        draw.text((x, 30), text, font=font, fill=20)
-        box = draw.textbbox((x, 30), text, font=font)
-        if text == "15":
-            one = x + int(font.getlength("1"))
-            words += [Word("ง", 39.0, (box[0] - 3, box[1], one, box[3] + 10), (1, 1, 1)),
-                      Word("ว", 81.0, (one + 2, box[1], box[2], box[3]), (1, 1, 1))]
-        else:
-            words.append(Word(text, 93.0, box, (1, 1, 1)))
-        x = box[2] + 40
-    fixed, _ = fix_line(words, np.asarray(image))
+    def misread(x, box, font):
+        one = x + int(font.getlength("1"))
+        return [Word("ง", 39.0, (box[0] - 3, box[1], one, box[3] + 10), (1, 1, 1)),
+                Word("ว", 81.0, (one + 2, box[1], box[2], box[3]), (1, 1, 1))]
+
+    fixed = _date_line("Kinnari", ("วันที่", "15", "มิถุนายน", "2555"), "15", misread)
     assert " ".join(w.text for w in fixed) == "วันที่ 15 มิถุนายน 2555"
