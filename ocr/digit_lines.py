@@ -281,10 +281,9 @@ def _fix_segment(words: list[Word], gray: np.ndarray,
             "." in run.text or not _SUB_UNIT.search(joined)
         )  # a run that lost digits, the slash or a sub-unit's dot (too small for its band) is worse
         stand_in = all(set(t) <= _STAND_INS for t in texts)
-        day = _day_before_month(out, touched)
-        misread = day or run.digits >= 2 and all(
+        misread = _day_before_month(out, touched) or (run.digits >= 2 and all(
             _covered(out[i], run) > 0.85 or set(out[i].text) <= _STAND_INS or _speck(out[i])
-            for i in touched)
+            for i in touched))
         # (a word of digits only, or a speck, may stick out: its box is Tesseract's,
         # looser than the ink; so may a day's, just before its month: tuning 500818)
         if whole and kept and (stand_in or misread):
