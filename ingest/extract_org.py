@@ -17,8 +17,7 @@ from functools import lru_cache
 from pythainlp.corpus import provinces
 
 from ingest.extract_labels import clean_value, thai_count
-from schemas.text import skeleton
-from schemas.text import to_arabic_digits
+from schemas.text import skeleton, to_arabic_digits
 from schemas.thai_dates import edit_distance
 
 ABBREVIATIONS = {

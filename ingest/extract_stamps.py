@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ingest.extract_labels import first_column, thai_count
-from schemas.text import skeleton
 from schemas.enums import Secrecy, Urgency
+from schemas.text import skeleton
 
 TOP_LINES = 6
 BOTTOM_LINES = 3

@@ -156,10 +156,10 @@ class DigitModel:
         c = glyphs[i].cluster
         if glyphs[i].label != OTHER or c.width < FUSED_PAIR_WIDTH * c.height:
             return None
-        after_slash = glyphs[i + 1] if i + 1 < len(glyphs) and glyphs[i + 1].label == "/" else None
-        near = [g for g in (glyphs[i - 1] if i else None, glyphs[i + 1] if i + 1 < len(glyphs)
-                            else None)
-                if g is not None and (g.label in DIGITS or g is after_slash)
+        before = glyphs[i - 1] if i else None
+        after = glyphs[i + 1] if i + 1 < len(glyphs) else None
+        near = [g for g in (before, after)
+                if g is not None and (g.label in DIGITS or (g is after and g.label == "/"))
                 and g.confidence >= SPLIT_BELOW
                 and max(g.cluster.x0 - c.x1, c.x0 - g.cluster.x1) <= 0.6 * c.height]
         if not near:
