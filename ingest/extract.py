@@ -333,7 +333,8 @@ def extract_letter(text: str, stamp_lines: Sequence[str] = (),
         stamps: Each stamp's lines as the page reader read them apart from
             the body; receipt stamps among them become ``receipt_stamps``.
         doubtful_digits: Numbers the reader read two ways (Tesseract's sure
-            reading kept against the digit model's other digits); a number or
+            reading kept against the digit model's other digits) or with digits
+            only the digit model saw (a ``1`` Tesseract dropped); a number or
             date holding one of their digit runs is at most `DOUBTFUL_CEILING`.
 
     Returns:

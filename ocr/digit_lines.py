@@ -4,9 +4,10 @@ Tesseract's word boxes on Thai type are loose and, at 150–200 dpi, often one
 per letter: a crop cut from them clips glyphs, and a digit it read as a
 letter (``อป`` for ``๑๗``, ``ป`` for ``/``) never becomes a digit span. Here
 the model reads the line as one crop per column (the full width of its
-words, the height of its middle), so no glyph is cut; its runs of digits and
-separators (a wide gap ends a run) are put back on the page's words by
-their x position:
+words and a glyph's height beyond, the height of its middle), so no glyph is
+cut and a digit Tesseract dropped whole (the faint ``1`` of ``16``) is seen;
+its runs of digits and separators (a wide gap ends a run) are put back on
+the page's words by their x position:
 
 - a run replaces the words it covers when they are digits, separators or
   OCR's stand-ins for them, or when it covers them whole and has two or more
@@ -21,7 +22,8 @@ would replace (beyond what Tesseract's splitting of the digits it lacks
 explains) or lost their slash or dot; otherwise the word-level reading stays.
 Words the digit model read already are replaced only by a longer run, and not
 when two touching digits of it are as wide as one (a glyph the line's crop
-broke).
+broke). A run reaching a glyph past the words it replaces holds digits only
+the model saw: it is put in, and counted doubtful.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from ocr.digit_model import DIGITS, OTHER, Glyph, digit_count, digit_model, tesseract_stands
@@ -44,6 +47,13 @@ RUN_WORD_CONFIDENCE = 95.0
 SPECK_CONFIDENCE = 30.0
 #: Margin above and below the line's middle, as a share of its height.
 PAD = 0.15
+#: How far, in line heights, the crop reaches past the first and last words:
+#: a digit Tesseract dropped (a faint ``1`` of ``16``) lies outside its boxes.
+EDGE_REACH = 1.0
+#: A run reaching this many heights past its words' boxes holds a digit of its own.
+LOST_GLYPH = 0.25
+#: A mark beside the line at least this share of its height may be a glyph.
+TALL_MARK = 0.5
 _SEPARATORS = frozenset("/.:-,ว")
 #: A row with less ink than this share of the line's densest is paper.
 GAP_SHARE = 0.02
@@ -139,7 +149,38 @@ def _line_crop(gray: np.ndarray, words: list[Word]) -> tuple[np.ndarray, int] | 
     end = _body_end(crop, top - y0)
     if end is not None:
         crop = crop[:end + max(2, round((end - (top - y0)) * PAD))]
-    return (crop, x0) if crop.size else None
+    if not crop.size:
+        return None
+    rows = gray[y0:y0 + crop.shape[0]]
+    wide0, wide1 = _reach_out(rows, crop, x0, x1, bottom - top)
+    return (rows[:, wide0:wide1], wide0) if (wide0, wide1) != (x0, x1) else (crop, x0)
+
+
+def _reach_out(rows: np.ndarray, crop: np.ndarray, x0: int, x1: int,
+               height: int) -> tuple[int, int]:
+    """`x0` and `x1` moved out by `EDGE_REACH` line heights on each side where
+    a mark of a glyph's height (`TALL_MARK`, not touching the band's top or
+    bottom) lies just past the words: a digit Tesseract dropped (the faint
+    ``1`` of ``16``). The crop's own ink level decides what is ink, and a
+    line with paper beside it keeps its crop (and its reading) unchanged."""
+    level, _ = cv2.threshold(cv2.GaussianBlur(crop, (3, 3), 0), 0, 255,
+                             cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    reach = round(height * EDGE_REACH)
+
+    def tall_mark(part: np.ndarray) -> bool:
+        if part.shape[1] < 2:
+            return False
+        ink = (cv2.GaussianBlur(part, (3, 3), 0) <= level).astype(np.uint8)
+        count, _, stats, _ = cv2.connectedComponentsWithStats(ink, 8)
+        return any(stats[i, cv2.CC_STAT_HEIGHT] >= TALL_MARK * height
+                   and stats[i, cv2.CC_STAT_TOP] > 0
+                   and stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT] < part.shape[0]
+                   for i in range(1, count))
+
+    left = max(0, x0 - reach)
+    right = min(rows.shape[1], x1 + reach)
+    return (left if tall_mark(rows[:, left:x0]) else x0,
+            right if tall_mark(rows[:, x1:right]) else x1)
 
 
 def _body_end(crop: np.ndarray, first: int) -> int | None:
@@ -184,6 +225,13 @@ def _speck(word: Word) -> bool:
     itself doubts: a speck of a digit's ink (tuning 500758: ``๑๗`` came back
     ``๑ อ ”``, the ``”`` reaching past the ๗)."""
     return word.confidence < SPECK_CONFIDENCE and not any(ch.isalnum() for ch in word.text)
+
+
+def _beyond_words(run: Run, box: tuple[int, int, int, int]) -> bool:
+    """True when the run reaches a glyph's width past the words it replaces:
+    it holds a digit Tesseract saw no ink of, the model's reading alone."""
+    height = box[3] - box[1]
+    return run.x0 < box[0] - LOST_GLYPH * height or run.x1 > box[2] + LOST_GLYPH * height
 
 
 def _models_own(read: str) -> bool:
@@ -296,6 +344,10 @@ def _fix_segment(words: list[Word], gray: np.ndarray,
                 continue
             box = (min(out[i].box[0] for i in touched), min(out[i].box[1] for i in touched),
                    max(out[i].box[2] for i in touched), max(out[i].box[3] for i in touched))
+            if _beyond_words(run, box):
+                if doubtful is not None:
+                    doubtful.append(new)
+                box = (min(box[0], int(run.x0)), box[1], max(box[2], round(run.x1)), box[3])
             first = out[touched[0]]
             out[touched[0]] = Word(new, RUN_WORD_CONFIDENCE, box, first.line)
             for i in touched[1:]:

@@ -85,7 +85,8 @@ class PageReading:
     digit_fixes: int = 0
     seconds: float = 0.0
     words: list[Word] = field(default_factory=list)  # the body's words, boxes in page pixels
-    #: Tesseract's sure Arabic readings the digit model read as other digits.
+    #: Tesseract's sure Arabic readings the digit model read as other digits,
+    #: and line runs holding digits Tesseract saw no ink of.
     doubtful_digits: list[str] = field(default_factory=list)
 
     @property

@@ -24,7 +24,8 @@ class TextResult:
     stamp_lines: list[str] = field(default_factory=list)  # text of the stamp zones (scans)
     number_line: str | None = None  # the ที่ line read again on its own (scans)
     stamps: list[list[str]] = field(default_factory=list)  # each stamp's lines (scans)
-    #: Numbers Tesseract read surely and the digit model read as other digits (scans).
+    #: Numbers read two ways (Tesseract's sure reading against the digit model's
+    #: other digits) or holding digits only the model saw (scans).
     doubtful_digits: list[str] = field(default_factory=list)
     #: Lines with their page boxes (`ocr.text_lines.TextLine.as_json`), for the review queue.
     lines: list[dict[str, Any]] = field(default_factory=list)

@@ -244,9 +244,11 @@ def test_a_broken_line_run_does_not_replace_the_span_readers_own_digits(monkeypa
         assert [w.text for w in fixed][-1] == expected
 
 
-def _date_line(font_name: str, dates: tuple[str, ...], day: str, misread) -> list[Word]:
+def _date_line(font_name: str, dates: tuple[str, ...], day: str, misread,
+               doubtful: list[str] | None = None) -> list[Word]:
     """`dates`' words drawn in a line at 44 px; `misread(x, box, font)` gives
-    the words Tesseract made of the token `day`, the rest are read right."""
+    the words Tesseract made of the token `day`, the rest are read right
+    (doubtful readings go to `doubtful`)."""
     font = load_font(font_name, 44)
     image = Image.new("L", (1200, 120), 255)
     draw = ImageDraw.Draw(image)
@@ -256,7 +258,7 @@ def _date_line(font_name: str, dates: tuple[str, ...], day: str, misread) -> lis
         box = draw.textbbox((x, 30), text, font=font)
         words += misread(x, box, font) if text == day else [Word(text, 93.0, box, (1, 1, 1))]
         x = box[2] + 40
-    fixed, _ = fix_line(words, np.asarray(image))
+    fixed, _ = fix_line(words, np.asarray(image), doubtful)
     return fixed
 
 
@@ -287,3 +289,43 @@ def test_a_day_read_as_letters_before_a_month_is_replaced_though_a_box_sticks_ou
 
     fixed = _date_line("Kinnari", ("วันที่", "15", "มิถุนายน", "2555"), "15", misread)
     assert " ".join(w.text for w in fixed) == "วันที่ 15 มิถุนายน 2555"
+
+
+@pytest.mark.parametrize("font_name", ["Garuda", "Kinnari", "Sawasdee"])
+def test_a_digit_tesseract_lost_beside_the_line_is_read_and_doubted(font_name):
+    """Tesseract can drop a day's first digit (a faint ``1``) and read the
+    rest surely: ``6 พฤศจิกายน`` for the 16th, its box around the 6 alone.
+    The line's crop reaches a glyph's height past its words, so the model
+    reads the 1; a run reaching ink no word of Tesseract's holds is read
+    into the line but counted doubtful, as the reading is the model's alone."""
+    def misread(x, box, font):
+        six = box[2] - int(font.getlength("6"))
+        return [Word("6", 93.0, (six - 1, box[1], box[2], box[3]), (1, 1, 1))]
+
+    doubtful: list[str] = []
+    fixed = _date_line(font_name, ("16", "พฤศจิกายน", "2568"), "16", misread, doubtful)
+    assert " ".join(w.text for w in fixed) == "16 พฤศจิกายน 2568"
+    assert "16" in doubtful
+
+
+def test_a_line_is_cut_wider_only_for_a_glyph_tall_mark_beside_it():
+    """Paper beside a line, or a speck, leaves its crop as it was (a wider
+    crop shifts the ink level and with it marginal glyphs: tuning 500818's
+    day lost its 1 that way); a mark of a glyph's height just past the
+    first word widens it to take the mark in."""
+    from ocr.digit_lines import PAD, _line_crop
+
+    font = load_font("Garuda", 44)
+    for lost, expect_wider in (("1", True), (".", False), ("", False)):
+        image = Image.new("L", (900, 120), 255)
+        draw = ImageDraw.Draw(image)
+        draw.text((60, 30), f"{lost}6 พฤศจิกายน 2568", font=font, fill=20)
+        start = 60 + int(font.getlength(lost))
+        words, x = [], start
+        for text in ("6", "พฤศจิกายน", "2568"):
+            box = draw.textbbox((x, 30), text, font=font)
+            words.append(Word(text, 93.0, box, (1, 1, 1)))
+            x += int(font.getlength(text + " "))
+        crop, x0 = _line_crop(np.asarray(image), words)
+        height = np.median([w.box[3] - w.box[1] for w in words])
+        assert bool(x0 < words[0].box[0] - 2 * PAD * height) is expect_wider, lost
