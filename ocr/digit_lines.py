@@ -28,6 +28,7 @@ the model saw: it is put in, and counted doubtful.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -35,7 +36,7 @@ import cv2
 import numpy as np
 
 from ocr.digit_model import DIGITS, OTHER, Glyph, digit_count, digit_model, tesseract_stands
-from ocr.glyphs import WORK_HEIGHT, binarize
+from ocr.glyphs import WORK_HEIGHT, binarize, ink_level, smoothed
 from ocr.tesseract import Word
 from schemas.thai_dates import MONTH_STARTS
 
@@ -163,14 +164,13 @@ def _reach_out(rows: np.ndarray, crop: np.ndarray, x0: int, x1: int,
     bottom) lies just past the words: a digit Tesseract dropped (the faint
     ``1`` of ``16``). The crop's own ink level decides what is ink, and a
     line with paper beside it keeps its crop (and its reading) unchanged."""
-    level, _ = cv2.threshold(cv2.GaussianBlur(crop, (3, 3), 0), 0, 255,
-                             cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    level = ink_level(smoothed(crop))
     reach = round(height * EDGE_REACH)
 
     def tall_mark(part: np.ndarray) -> bool:
         if part.shape[1] < 2:
             return False
-        ink = (cv2.GaussianBlur(part, (3, 3), 0) <= level).astype(np.uint8)
+        ink = (smoothed(part) <= level).astype(np.uint8)
         count, _, stats, _ = cv2.connectedComponentsWithStats(ink, 8)
         return any(stats[i, cv2.CC_STAT_HEIGHT] >= TALL_MARK * height
                    and stats[i, cv2.CC_STAT_TOP] > 0
@@ -347,7 +347,8 @@ def _fix_segment(words: list[Word], gray: np.ndarray,
             if _beyond_words(run, box):
                 if doubtful is not None:
                     doubtful.append(new)
-                box = (min(box[0], int(run.x0)), box[1], max(box[2], round(run.x1)), box[3])
+                box = (min(box[0], math.floor(run.x0)), box[1],
+                       max(box[2], math.ceil(run.x1)), box[3])
             first = out[touched[0]]
             out[touched[0]] = Word(new, RUN_WORD_CONFIDENCE, box, first.line)
             for i in touched[1:]:

@@ -50,15 +50,27 @@ class Cluster:
         return self.y1 - self.y0
 
 
+def smoothed(gray: np.ndarray) -> np.ndarray:
+    """The crop lightly smoothed (3×3 Gaussian), as ink is judged on it."""
+    return cv2.GaussianBlur(gray, (3, 3), 0)
+
+
+def ink_level(smooth: np.ndarray) -> float:
+    """Otsu's grey level between ink and paper of a `smoothed` crop: grey at
+    or below it is ink."""
+    level, _ = cv2.threshold(smooth, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    return level
+
+
 def binarize(gray: np.ndarray) -> np.ndarray:
     """Ink as True: Otsu on a lightly smoothed crop (dark text, light paper)."""
     if gray.size == 0:
         return np.zeros_like(gray, dtype=bool)
-    smooth = cv2.GaussianBlur(gray, (3, 3), 0)
-    _, ink = cv2.threshold(smooth, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    if ink.mean() > 127:  # a crop with more ink than paper is not text on paper
-        ink = 255 - ink
-    return ink > 0
+    smooth = smoothed(gray)
+    ink = smooth <= ink_level(smooth)
+    if ink.mean() > 127 / 255:  # a crop with more ink than paper is not text on paper
+        ink = ~ink
+    return ink
 
 
 def to_work_scale(gray: np.ndarray) -> np.ndarray:
