@@ -36,6 +36,8 @@ MIXED_DIGIT_CEILING = 0.3
 #: is most likely one OCR garbled (``ศธ 3.106`` for ``ศธ 04063.106``, a lost dot).
 ODD_UNIT_CEILING = 0.5
 SPECK_CEILING = 0.8
+#: A date with something before its day other than the วันที่ label (`_crowded`).
+CROWDED_DATE_CEILING = 0.7
 #: A number followed, after a space, by two or more digits that start no
 #: date: OCR split the running number (``ว23 2379``) and either part may be
 #: the rest. (One digit there is most often a speck or the ว of วันที่.)
@@ -100,6 +102,8 @@ _SPECK_IN_DAY_RE = re.compile(r"(?<![0-9๐-๙])([0-9๐-๙])[,.'](?=[0-9๐-�
 # start at the second digit, a day of one digit read as sure as any.
 _SPLIT_DAY_RE = re.compile(r"(?<![0-9๐-๙])([0-9])\s+([0-9])%s|(?<![0-9๐-๙])([๐-๙])\s+([๐-๙])%s"
                            % (_MONTHS_AHEAD, _MONTHS_AHEAD))
+# The end of a วันที่ label, its marks garbled or lost (``วันที``, ``วันทึ``, ``วนท``).
+_DATE_LABEL_END_RE = re.compile(r"ท[\u0e31-\u0e3a\u0e47-\u0e4e]*$")
 # A BE year that lost its leading ๒ (``กรกฎาคม ๕๕๘``); `_plausible` then keeps 2480–2620.
 _LOST_TWO_RE = re.compile(r"(?<=[\u0e01-\u0e4e.\s])(?P<year>[๔๕๖4-6][0-9๐-๙]{2})(?![0-9๐-๙])")
 
@@ -391,6 +395,15 @@ def date_confidence(match: DateMatch) -> float:
     return conf
 
 
+def _crowded(text: str, match: DateMatch, labelled: bool) -> bool:
+    """True when something stands before `match`'s day on its line other than
+    (if `labelled`: a memo's or an order's) the วันที่ label: the day's lost
+    first digit read as a mark (``l6`` for ``16``) or, an external letter
+    printing its date alone, a cited letter's date (``ลงวนท ๖ …``)."""
+    before = _STRAY_QUOTES_RE.sub("", text)[:match.start].rstrip()
+    return bool(before) and not (labelled and _DATE_LABEL_END_RE.search(before))
+
+
 def _plausible(match: DateMatch) -> bool:
     """Reject dates whose BE year cannot be a letter's (misread digits)."""
     return _BE_MIN <= match.date.year + 543 <= _BE_MAX
@@ -542,9 +555,13 @@ def find_letter_date(
     Returns:
         ``(date, confidence, line index)`` or ``(None, 0.0, None)``.
     """
+    labelled = kind in (Kind.memo, Kind.order)
+
     def read(text: str) -> tuple[DateMatch | None, float]:
         found = first_date(text)
         if found is not None and not found.short_year:
+            if _crowded(text, found, labelled):
+                return found, min(date_confidence(found), CROWDED_DATE_CEILING)
             return found, date_confidence(found)
         mended = date_in_context(text, years) if years else None
         if mended is not None:  # ``๑ ธันวาคม ๒๕ “๔``: not the short year ๒๕

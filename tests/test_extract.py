@@ -424,6 +424,41 @@ def test_dates_mended_from_specks_are_fuzzy(line: str, day: dt.date) -> None:
     assert date_confidence(found) < 0.8
 
 
+@pytest.mark.parametrize(
+    ("letter", "printed", "read", "day"),
+    [
+        (EXTERNAL, "2 สิงหาคม 2559", "l6 สิงหาคม 2559", dt.date(2016, 8, 6)),  # 1 read as l
+        (EXTERNAL, "2 สิงหาคม 2559", "| 6 สิงหาคม 2559", dt.date(2016, 8, 6)),  # as a bar
+        (EXTERNAL, "2 สิงหาคม 2559", "ลงวนท 6 สิงหาคม 2559", dt.date(2016, 8, 6)),  # cited
+        (MEMO, "วันที่ 9 มกราคม", "วันที่ l9 มกราคม", dt.date(2024, 1, 9)),
+        (ORDER, "วันที่ 5 มกราคม", "วันที่ ]5 มกราคม", dt.date(2024, 1, 5)),
+    ],
+)
+def test_a_date_with_a_mark_before_its_day_is_never_sure(
+    letter: str, printed: str, read: str, day: dt.date
+) -> None:
+    """Something between the label (or the line's start) and the day may be
+    the day's lost first digit (``16`` read ``l6``), or the line a citation's:
+    the date is read but not reported sure."""
+    meta = extract_letter(letter.replace(printed, read))
+    assert meta.date == day
+    assert meta.confidence["date"] <= 0.7
+
+
+@pytest.mark.parametrize(
+    ("letter", "printed", "read"),
+    [
+        (EXTERNAL, "", ""),
+        (MEMO, "วันที่ 9", "วันทึ 9"),  # a garbled label is still the label
+        (MEMO, "วันที่ 9", "วนท 9"),
+        (ORDER, "สั่ง ณ วันที่ 5", "สั่ง ณ วันที่5"),
+    ],
+)
+def test_a_date_alone_after_its_label_stays_sure(letter: str, printed: str, read: str) -> None:
+    meta = extract_letter(letter.replace(printed, read) if printed else letter)
+    assert meta.date is not None and meta.confidence["date"] >= 0.9
+
+
 MEMO_YEAR_CUT = """\
 บันทึกข้อความ
 ส่วนราชการ กลุ่มกฎหมายและคดี สำนักงานเขตพื้นที่การศึกษาประถมศึกษากาญจนบุรี เขต 4
