@@ -241,8 +241,12 @@ def keeps_tesseract(read: str, model: str, confidence: float) -> bool:
 def tesseract_stands(read: str, model: str, confidence: float,
                      doubtful: list[str] | None) -> bool:
     """`keeps_tesseract`; when Tesseract's reading stands against other digits of
-    the model's (`_disagrees`), `read` is added to `doubtful` too."""
+    the model's (`_disagrees`), `read` is added to `doubtful` too, and when the
+    model's reading wins with fewer digits than Tesseract's Arabic one
+    (`_fewer`: ``6`` for an unsure ``16``, the faint ``1`` unseen), `model` is."""
     if not keeps_tesseract(read, model, confidence):
+        if doubtful is not None and _fewer(model, read):
+            doubtful.append(model)
         return False
     if doubtful is not None and _disagrees(read, model):
         doubtful.append(read)
@@ -255,6 +259,12 @@ def _disagrees(read: str, model: str) -> bool:
     number is in doubt."""
     ours, theirs = (to_arabic_digits(re.sub(r"\D", "", t)) for t in (read, model))
     return len(ours) == len(theirs) and ours != theirs
+
+
+def _fewer(model: str, read: str) -> bool:
+    """True when `model` holds fewer digits than Tesseract's Arabic `read` (a
+    Thai one says nothing: Tesseract's model lacks half the Thai digits)."""
+    return set(read) <= _ARABIC_NUMBER and 0 < digit_count(model) < digit_count(read)
 
 
 _lock = threading.Lock()

@@ -176,6 +176,22 @@ def test_tesseract_keeps_an_arabic_number_it_read_surely():
     assert not keeps_tesseract("1", "1 ๔", 60.0)
 
 
+def test_a_model_reading_with_fewer_digits_wins_only_in_doubt():
+    """Tesseract unsure of ``16``, the model seeing only the ``6`` (a faint
+    ``1``): the model's reading stands, as before, but a date or number holding
+    it is no longer sure. A digit Tesseract lost, read by the model, is not."""
+    from ocr.digit_model import tesseract_stands
+
+    doubtful: list[str] = []
+    assert not tesseract_stands("16", "6", 60.0, doubtful) and doubtful == ["6"]
+    longer: list[str] = []
+    assert not tesseract_stands("255", "2557", 91.0, longer) and longer == []
+    thai: list[str] = []  # Tesseract cannot read Thai digits: its count says nothing
+    assert not tesseract_stands("๒๕๕", "๕", 60.0, thai) and thai == []
+    sure: list[str] = []
+    assert tesseract_stands("04171/ว179", "4171/ว 179", 91.0, sure) and sure == []
+
+
 @pytest.mark.parametrize(("offset", "printed"), [(71, "04219.131/2689"), (84, "2557")])
 def test_an_arabic_number_read_surely_is_not_rewritten_by_the_model(tmp_path, offset, printed):
     """The digit model once turned Tesseract's right ``04219.131/2689`` into
