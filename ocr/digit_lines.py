@@ -55,6 +55,9 @@ EDGE_REACH = 1.0
 LOST_GLYPH = 0.25
 #: A mark beside the line at least this share of its height may be a glyph.
 TALL_MARK = 0.5
+#: A faint glyph (`_faint_beside`) is at most this far from paper towards the
+#: line's ink level: toner fading on a photocopy, a ``1`` Otsu takes for paper.
+FAINT_SHARE = 0.3
 _SEPARATORS = frozenset("/.:-,ว")
 #: A row with less ink than this share of the line's densest is paper.
 GAP_SHARE = 0.02
@@ -124,7 +127,18 @@ def line_runs(glyphs: list[Glyph], x_origin: float, scale: float) -> list[Run]:
     return runs
 
 
-def _line_crop(gray: np.ndarray, words: list[Word]) -> tuple[np.ndarray, int] | None:
+@dataclass(frozen=True)
+class LineCut:
+    """A line's crop, its left edge on the page, the band of page rows it
+    was cut from (the page's whole width) and the height of its type."""
+
+    crop: np.ndarray
+    x0: int
+    rows: np.ndarray
+    height: int
+
+
+def _line_crop(gray: np.ndarray, words: list[Word]) -> LineCut | None:
     """The line's crop and its left edge: the words' full width, and the
     median of their tops and bottoms with a margin (a union of Tesseract's
     boxes reaches into the lines above and below); where Tesseract read
@@ -154,7 +168,9 @@ def _line_crop(gray: np.ndarray, words: list[Word]) -> tuple[np.ndarray, int] | 
         return None
     rows = gray[y0:y0 + crop.shape[0]]
     wide0, wide1 = _reach_out(rows, crop, x0, x1, bottom - top)
-    return (rows[:, wide0:wide1], wide0) if (wide0, wide1) != (x0, x1) else (crop, x0)
+    if (wide0, wide1) != (x0, x1):
+        crop, x0 = rows[:, wide0:wide1], wide0
+    return LineCut(crop, x0, rows, bottom - top)
 
 
 def _reach_out(rows: np.ndarray, crop: np.ndarray, x0: int, x1: int,
@@ -181,6 +197,35 @@ def _reach_out(rows: np.ndarray, crop: np.ndarray, x0: int, x1: int,
     right = min(rows.shape[1], x1 + reach)
     return (left if tall_mark(rows[:, left:x0]) else x0,
             right if tall_mark(rows[:, x1:right]) else x1)
+
+
+def _faint_beside(cut: LineCut, run: Run) -> bool:
+    """True when a mark of a glyph's height (`TALL_MARK`) lies within a line
+    height of the run's ends that only a fainter level than the crop's ink
+    (`FAINT_SHARE` of the way from paper) shows: a faded ``1`` of ``16``
+    that Tesseract and the model both took for paper, reading ``6``. A mark
+    that keeps half its height at the crop's level is a glyph both saw; marks
+    cut by the searched strip's sides are the edges of glyphs beyond it."""
+    smooth = smoothed(cut.crop)
+    level = ink_level(smooth)
+    faint = level + (1 - FAINT_SHARE) * (float(np.median(smooth)) - level)
+    reach = cut.height * EDGE_REACH
+    width = cut.rows.shape[1]
+    for lo, hi in ((run.x0 - reach, run.x0), (run.x1, run.x1 + reach)):
+        part = smoothed(cut.rows[:, max(0, math.floor(lo)):min(width, math.ceil(hi))])
+        if part.shape[1] < 3:
+            continue
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(
+            (part <= faint).astype(np.uint8), 8)
+        for i in range(1, count):
+            left, top, wide, high = (stats[i, k] for k in (
+                cv2.CC_STAT_LEFT, cv2.CC_STAT_TOP, cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT))
+            if (high >= TALL_MARK * cut.height and top > 0 and top + high < part.shape[0]
+                    and left > 0 and left + wide < part.shape[1]):
+                seen = np.flatnonzero(((labels == i) & (part <= level)).any(axis=1))
+                if not seen.size or seen[-1] - seen[0] < high / 2:
+                    return True
+    return False
 
 
 def _body_end(crop: np.ndarray, first: int) -> int | None:
@@ -308,9 +353,11 @@ def _fix_segment(words: list[Word], gray: np.ndarray,
     cut = _line_crop(gray, words)
     if cut is None:
         return words, 0
-    crop, x0 = cut
+    crop, x0 = cut.crop, cut.x0
     runs = [r for r in line_runs(digit_model().read(crop), x0, crop.shape[0] / WORK_HEIGHT)
             if r.confidence >= MIN_RUN_CONFIDENCE]
+    if doubtful is not None:
+        doubtful += [run.text for run in runs if _faint_beside(cut, run)]
     out = list(words)
     fixes = 0
     for run in runs:
