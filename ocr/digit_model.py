@@ -53,7 +53,9 @@ CUT_RANGE = (0.2, 0.8)
 #: them well: an Arabic number it read at least this surely is not changed
 #: into another of the same length or shorter.
 ARABIC_TRUSTED = 80.0
-_ARABIC_NUMBER = frozenset("0123456789/.:-,ว")
+#: What a number holds besides digits; Tesseract reads some as digits (``/`` as ``1``).
+_MARKS = "/.:-,ว"
+_ARABIC_NUMBER = frozenset("0123456789" + _MARKS)
 
 
 @dataclass(frozen=True)
@@ -262,9 +264,12 @@ def _disagrees(read: str, model: str) -> bool:
 
 
 def _fewer(model: str, read: str) -> bool:
-    """True when `model` holds fewer digits than Tesseract's Arabic `read` (a
-    Thai one says nothing: Tesseract's model lacks half the Thai digits)."""
-    return set(read) <= _ARABIC_NUMBER and 0 < digit_count(model) < digit_count(read)
+    """True when `model` holds fewer digits than Tesseract's Arabic `read`,
+    beyond the separators of the model's that Tesseract read as digits (the
+    slash as ``1``, the ว of ``/ว`` as ``9``); a Thai `read` says nothing:
+    Tesseract's model lacks half the Thai digits."""
+    extra = sum(max(0, model.count(mark) - read.count(mark)) for mark in _MARKS)
+    return set(read) <= _ARABIC_NUMBER and 0 < digit_count(model) < digit_count(read) - extra
 
 
 _lock = threading.Lock()

@@ -190,6 +190,10 @@ def test_a_model_reading_with_fewer_digits_wins_only_in_doubt():
     assert not tesseract_stands("๒๕๕", "๕", 60.0, thai) and thai == []
     sure: list[str] = []
     assert tesseract_stands("04171/ว179", "4171/ว 179", 91.0, sure) and sure == []
+    slash: list[str] = []  # tuning 500759: the slash Tesseract read as 1 is the digit less
+    assert not tesseract_stands("04156.13712590", "04156137/2590", 51.0, slash) and slash == []
+    letter: list[str] = []  # tuning 500771: and the ว of /ว read as 9
+    assert not tesseract_stands("04218/91769", "04218/ว1769", 62.0, letter) and letter == []
 
 
 @pytest.mark.parametrize(("offset", "printed"), [(71, "04219.131/2689"), (84, "2557")])
