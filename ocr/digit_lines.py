@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import cv2
@@ -184,14 +185,8 @@ def _reach_out(rows: np.ndarray, crop: np.ndarray, x0: int, x1: int,
     reach = round(height * EDGE_REACH)
 
     def tall_mark(part: np.ndarray) -> bool:
-        if part.shape[1] < 2:
-            return False
-        ink = (smoothed(part) <= level).astype(np.uint8)
-        count, _, stats, _ = cv2.connectedComponentsWithStats(ink, 8)
-        return any(stats[i, cv2.CC_STAT_HEIGHT] >= TALL_MARK * height
-                   and stats[i, cv2.CC_STAT_TOP] > 0
-                   and stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT] < part.shape[0]
-                   for i in range(1, count))
+        return part.shape[1] >= 2 and next(_tall_marks(smoothed(part) <= level, height),
+                                           None) is not None
 
     left = max(0, x0 - reach)
     right = min(rows.shape[1], x1 + reach)
@@ -199,9 +194,20 @@ def _reach_out(rows: np.ndarray, crop: np.ndarray, x0: int, x1: int,
             right if tall_mark(rows[:, x1:right]) else x1)
 
 
-def _faint_beside(cut: LineCut, run: Run) -> bool:
-    """True when a mark of a glyph's height (`TALL_MARK`) lies within a line
-    height of the run's ends that only a fainter level than the crop's ink
+def _tall_marks(ink: np.ndarray, height: float) -> Iterator[tuple[np.ndarray, int, int, int]]:
+    """The marks of `ink` at least `TALL_MARK` of `height` tall that touch
+    neither its top nor its bottom (a glyph's, not a neighbour line's), each
+    as its mask, left column, width and height."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), 8)
+    for i in range(1, count):
+        left, top, wide, high = (int(v) for v in stats[i, :4])  # CC_STAT_LEFT … HEIGHT
+        if high >= TALL_MARK * height and top > 0 and top + high < ink.shape[0]:
+            yield labels == i, left, wide, high
+
+
+def _faint_beside(cut: LineCut, runs: list[Run]) -> list[Run]:
+    """The runs with a mark of a glyph's height (`_tall_marks`) within a line
+    height of their ends that only a fainter level than the crop's ink
     (`FAINT_SHARE` of the way from paper) shows: a faded ``1`` of ``16``
     that Tesseract and the model both took for paper, reading ``6``. A mark
     that keeps half its height at the crop's level is a glyph both saw; marks
@@ -211,21 +217,20 @@ def _faint_beside(cut: LineCut, run: Run) -> bool:
     faint = level + (1 - FAINT_SHARE) * (float(np.median(smooth)) - level)
     reach = cut.height * EDGE_REACH
     width = cut.rows.shape[1]
-    for lo, hi in ((run.x0 - reach, run.x0), (run.x1, run.x1 + reach)):
+
+    def faint_mark(lo: float, hi: float) -> bool:
         part = smoothed(cut.rows[:, max(0, math.floor(lo)):min(width, math.ceil(hi))])
         if part.shape[1] < 3:
-            continue
-        count, labels, stats, _ = cv2.connectedComponentsWithStats(
-            (part <= faint).astype(np.uint8), 8)
-        for i in range(1, count):
-            left, top, wide, high = (stats[i, k] for k in (
-                cv2.CC_STAT_LEFT, cv2.CC_STAT_TOP, cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT))
-            if (high >= TALL_MARK * cut.height and top > 0 and top + high < part.shape[0]
-                    and left > 0 and left + wide < part.shape[1]):
-                seen = np.flatnonzero(((labels == i) & (part <= level)).any(axis=1))
+            return False
+        for mask, left, wide, high in _tall_marks(part <= faint, cut.height):
+            if left > 0 and left + wide < part.shape[1]:
+                seen = np.flatnonzero((mask & (part <= level)).any(axis=1))
                 if not seen.size or seen[-1] - seen[0] < high / 2:
                     return True
-    return False
+        return False
+
+    return [run for run in runs
+            if faint_mark(run.x0 - reach, run.x0) or faint_mark(run.x1, run.x1 + reach)]
 
 
 def _body_end(crop: np.ndarray, first: int) -> int | None:
@@ -357,7 +362,7 @@ def _fix_segment(words: list[Word], gray: np.ndarray,
     runs = [r for r in line_runs(digit_model().read(crop), x0, crop.shape[0] / WORK_HEIGHT)
             if r.confidence >= MIN_RUN_CONFIDENCE]
     if doubtful is not None:
-        doubtful += [run.text for run in runs if _faint_beside(cut, run)]
+        doubtful += [run.text for run in _faint_beside(cut, runs)]
     out = list(words)
     fixes = 0
     for run in runs:
