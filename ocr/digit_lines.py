@@ -36,7 +36,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from ocr.digit_model import DIGITS, OTHER, Glyph, digit_count, digit_model, tesseract_stands
+from ocr.digit_model import (DIGITS, OTHER, SEPARATORS, Glyph, digit_count, digit_model,
+                              tesseract_stands)
 from ocr.glyphs import WORK_HEIGHT, binarize, ink_level, smoothed
 from ocr.tesseract import Word
 from schemas.thai_dates import MONTH_STARTS
@@ -59,7 +60,6 @@ TALL_MARK = 0.5
 #: A faint glyph (`_faint_beside`) is at most this far from paper towards the
 #: line's ink level: toner fading on a photocopy, a ``1`` Otsu takes for paper.
 FAINT_SHARE = 0.3
-_SEPARATORS = frozenset("/.:-,ว")
 #: A row with less ink than this share of the line's densest is paper.
 GAP_SHARE = 0.02
 #: A gap wider than this many glyph heights ends a run: a stray mark far
@@ -428,7 +428,7 @@ def fix_digit_lines(words: list[Word], gray: np.ndarray, bottom: int,
     replaced: dict[int, list[Word]] = {}
     for key, indexes in lines.items():
         line = [words[i] for i in indexes]
-        if not any(ch in _STAND_INS - _SEPARATORS or ch.isdigit() for w in line for ch in w.text):
+        if not any(ch in _STAND_INS - SEPARATORS or ch.isdigit() for w in line for ch in w.text):
             continue
         new, n = fix_line(line, gray, doubtful)
         if n:

@@ -54,8 +54,8 @@ CUT_RANGE = (0.2, 0.8)
 #: into another of the same length or shorter.
 ARABIC_TRUSTED = 80.0
 #: What a number holds besides digits; Tesseract reads some as digits (``/`` as ``1``).
-_MARKS = "/.:-,ว"
-_ARABIC_NUMBER = frozenset("0123456789" + _MARKS)
+SEPARATORS = frozenset("/.:-,ว")
+_ARABIC_NUMBER = frozenset("0123456789") | SEPARATORS
 
 
 @dataclass(frozen=True)
@@ -268,7 +268,7 @@ def _fewer(model: str, read: str) -> bool:
     beyond the separators of the model's that Tesseract read as digits (the
     slash as ``1``, the ว of ``/ว`` as ``9``); a Thai `read` says nothing:
     Tesseract's model lacks half the Thai digits."""
-    extra = sum(max(0, model.count(mark) - read.count(mark)) for mark in _MARKS)
+    extra = sum(max(0, model.count(mark) - read.count(mark)) for mark in SEPARATORS)
     return set(read) <= _ARABIC_NUMBER and 0 < digit_count(model) < digit_count(read) - extra
 
 
