@@ -102,8 +102,6 @@ _SPECK_IN_DAY_RE = re.compile(r"(?<![0-9๐-๙])([0-9๐-๙])[,.'](?=[0-9๐-�
 # start at the second digit, a day of one digit read as sure as any.
 _SPLIT_DAY_RE = re.compile(r"(?<![0-9๐-๙])([0-9])\s+([0-9])%s|(?<![0-9๐-๙])([๐-๙])\s+([๐-๙])%s"
                            % (_MONTHS_AHEAD, _MONTHS_AHEAD))
-# The end of a วันที่ label, its marks garbled or lost (``วันที``, ``วันทึ``, ``วนท``).
-_DATE_LABEL_END_RE = re.compile(r"ท[\u0e31-\u0e3a\u0e47-\u0e4e]*$")
 # A BE year that lost its leading ๒ (``กรกฎาคม ๕๕๘``); `_plausible` then keeps 2480–2620.
 _LOST_TWO_RE = re.compile(r"(?<=[\u0e01-\u0e4e.\s])(?P<year>[๔๕๖4-6][0-9๐-๙]{2})(?![0-9๐-๙])")
 
@@ -399,9 +397,11 @@ def _crowded(text: str, match: DateMatch, labelled: bool) -> bool:
     """True when something stands before `match`'s day on its line other than
     (if `labelled`: a memo's or an order's) the วันที่ label: the day's lost
     first digit read as a mark (``l6`` for ``16``) or, an external letter
-    printing its date alone, a cited letter's date (``ลงวนท ๖ …``)."""
+    printing its date alone, a cited letter's date (``ลงวนท ๖ …``). The
+    label is known by its skeleton's last letter, its marks garbled or lost
+    (``วันที``, ``วันทึ``, ``วนท``)."""
     before = _STRAY_QUOTES_RE.sub("", text)[:match.start].rstrip()
-    return bool(before) and not (labelled and _DATE_LABEL_END_RE.search(before))
+    return bool(before) and not (labelled and skeleton(before).endswith("ท"))
 
 
 def _plausible(match: DateMatch) -> bool:
