@@ -455,7 +455,7 @@ def test_a_date_with_a_mark_before_its_day_is_never_sure(
     ],
 )
 def test_a_date_alone_after_its_label_stays_sure(letter: str, printed: str, read: str) -> None:
-    meta = extract_letter(letter.replace(printed, read) if printed else letter)
+    meta = extract_letter(letter.replace(printed, read))
     assert meta.date is not None and meta.confidence["date"] >= 0.9
 
 
