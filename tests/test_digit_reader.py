@@ -486,7 +486,8 @@ def test_a_day_whose_first_digit_faded_is_never_reported_sure(tmp_path, offset):
     gray = np.asarray(page.convert("L"))
     box = next(w.box for w in _read_scaled(gray, dpi, "tha") if w.text == str(day.day))
     ink = binarize(gray[box[1]:box[3], box[0]:box[2]]).any(axis=0)
-    one = box[0] + int(np.flatnonzero(~ink[np.argmax(ink):])[0]) + int(np.argmax(ink))
+    start = int(np.argmax(ink))  # the 1's first column, then the paper after it
+    one = box[0] + start + int(np.flatnonzero(~ink[start:])[0])
     faded = gray.astype(float)
     paper = float(paper_level(gray))
     faded[box[1]:box[3], box[0]:one] = paper - (paper - faded[box[1]:box[3], box[0]:one]) * 0.3
