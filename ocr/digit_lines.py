@@ -149,14 +149,19 @@ def _line_crop(gray: np.ndarray, words: list[Word]) -> LineCut | None:
     digits in some words, the band reaches up to their median top too (the
     curl of Purisa's ๕ rises above the letters) and ends at their median
     bottom (letters' boxes stretched to the line below brought its marks in,
-    where they met the tail of ๖). Specks Tesseract is itself unsure of
-    (below `SPECK_CONFIDENCE`) do not move the band."""
+    where they met the tail of ๖). The band ends at the paper below the
+    line's body, sought from the digit words' top: boxes stretched over a
+    memo's bold ``ที่`` reached into the line above, whose gap ended the
+    band before the number (tuning letter 500810). Specks Tesseract is
+    itself unsure of (below `SPECK_CONFIDENCE`) do not move the band."""
     solid = [w for w in words if w.confidence >= SPECK_CONFIDENCE] or words
     numbers = [w for w in solid if any(ch.isdigit() for ch in w.text)]
     top = int(np.median([w.box[1] for w in solid]))
     bottom = int(np.median([w.box[3] for w in solid]))
+    body = top
     if numbers:  # see above: Purisa's ๕ above, the next line's marks below
-        top = min(top, int(np.median([w.box[1] for w in numbers])))
+        body = int(np.median([w.box[1] for w in numbers]))
+        top = min(top, body)
         bottom = int(np.median([w.box[3] for w in numbers]))
     if bottom - top < 4:
         return None
@@ -165,7 +170,7 @@ def _line_crop(gray: np.ndarray, words: list[Word]) -> LineCut | None:
     x1 = max(w.box[2] for w in words) + pad
     y0 = max(0, top - pad)
     crop = gray[y0:bottom + pad, x0:x1]
-    end = _body_end(crop, top - y0)
+    end = _body_end(crop, body - y0)
     if end is not None:
         crop = crop[:end + max(2, round((end - (top - y0)) * PAD))]
     if not crop.size:

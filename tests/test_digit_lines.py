@@ -183,6 +183,36 @@ def test_a_band_reaching_into_the_next_line_ends_at_the_gap_between_them():
     assert [w.text for w in fixed][-1] == "๐๔๐๙๒.๐๐๕/๓๘๖๘"
 
 
+def test_a_band_reaching_into_the_line_above_ends_below_the_digits():
+    """A memo's bold ``ที่`` and boxes Tesseract stretched up over the tone
+    marks reached into the line above (tuning letter 500810): the row where
+    the band's body was sought was that line's, and the crop ended at the
+    gap below it, 12 pixels of the line above and none of the number. The
+    body is sought from the digit words' top."""
+    from ocr.digit_lines import _line_crop
+
+    font, bold = load_font("Garuda", 40), load_font("Garuda", 48, bold=True)
+    image = Image.new("L", (900, 220), 255)
+    draw = ImageDraw.Draw(image)
+    draw.text((40, 20), "ประดู่ โทร. ๐๔๓๔ ๗๔๖๖", font=font, fill=20)
+    label = draw.textbbox((40, 80), "ที่", font=bold)
+    draw.text((40, 80), "ที่", font=bold, fill=20)
+    draw.text((89, 80), "ศธ", font=font, fill=20)
+    draw.text((149, 80), "๐๔๑๕๙.๑๕๗/๗", font=font, fill=20)
+    number = draw.textbbox((149, 80), "๐๔๑๕๙.๑๕๗", font=font)
+    stretched = label[1] - 14  # up into the line above
+    words = [Word("ที่", 90.0, (label[0], stretched, label[2], label[3]), (1, 1, 1)),
+             Word("ศ", 93.0, (89, number[1] + 3, 112, number[3] - 4), (1, 1, 1)),
+             Word("ธ", 91.0, (112, stretched, 135, label[3] - 10), (1, 1, 1)),
+             Word("๐๔๑๕๙.๑๕๗", 95.0, number, (1, 1, 1)),
+             Word("ซ่", 46.0, (number[2], stretched, number[2] + 40, label[3] - 10), (1, 1, 1))]
+    gray = np.asarray(image)
+    cut = _line_crop(gray, words)
+    height = cut.rows.shape[0]
+    top = next(y for y in range(gray.shape[0]) if np.array_equal(gray[y:y + height], cut.rows))
+    assert top <= number[1] and top + height >= number[3], (top, height)
+
+
 def test_a_digit_word_whose_box_sticks_out_of_the_run_is_still_replaced():
     """Tuning letter 500272 (Loma, 150 dpi): the line read ``๐๔๐๑๖/๑๘๙๑``
     whole, but Tesseract's box of the digits ``๐๔๐๑`` reached left into ธ,
