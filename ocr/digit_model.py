@@ -24,13 +24,14 @@ from pathlib import Path
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ocr.glyphs import Cluster, cut_at, features, join, segment, split
+from ocr.glyphs import Cluster, cut_at, features, join, path_cut, segment, split
 from schemas.text import to_arabic_digits
 
 MODEL_PATH = Path(__file__).parent / "models" / "thai_digits.npz"
 OTHER = "other"
 LABELS: tuple[str, ...] = (*"๐๑๒๓๔๕๖๗๘๙0123456789/.:-,ว", OTHER)
 DIGITS = frozenset("๐๑๒๓๔๕๖๗๘๙0123456789")
+_THAI_DIGITS = frozenset("๐๑๒๓๔๕๖๗๘๙")
 DIGIT_COUNT = 20  # LABELS starts with the Thai, then the Arabic digits
 #: A cluster read below this is tried as two fused glyphs.
 SPLIT_BELOW = 0.8
@@ -154,7 +155,11 @@ class DigitModel:
         halves read surest, when it is a wide "other" right beside a sure
         digit or just before a sure slash (``๓๗/``); None otherwise. Blur
         fuses neighbouring digits at odd places, so every cut in `CUT_RANGE`
-        is tried, not only the thinnest column."""
+        is tried, not only the thinnest column, both straight down and along
+        the path through the least ink (`path_cut`: a ``๗`` whose end
+        reaches over the ``๓`` beside it). A path cuts more freely, so its
+        digits must be of the script of the sure digit beside them: Garuda's
+        ``ณ`` cut so reads ``1๖``, and no number mixes the two."""
         c = glyphs[i].cluster
         if glyphs[i].label != OTHER or c.width < FUSED_PAIR_WIDTH * c.height:
             return None
@@ -167,15 +172,18 @@ class DigitModel:
         if not near:
             return None
         context = [t for t in token if t is not c]
+        script = {_THAI_DIGITS.isdisjoint(g.label) for g in near if g.label in DIGITS}
         best: list[Glyph] | None = None
-        for cut in range(int(c.width * CUT_RANGE[0]), int(c.width * CUT_RANGE[1]) + 1):
-            parts = cut_at(c, cut)
+        cuts = range(int(c.width * CUT_RANGE[0]), int(c.width * CUT_RANGE[1]) + 1)
+        for way, parts in ((way, way(c, cut)) for cut in cuts for way in (cut_at, path_cut)):
             if parts is None:
                 continue
             halves = self._classify(list(parts), context)
             sure = min(h.confidence for h in halves)
             if (OTHER not in (halves[0].label, halves[1].label) and sure >= FUSED_PAIR_SURE
                     and any(h.label in DIGITS for h in halves)
+                    and (way is cut_at or len(script | {_THAI_DIGITS.isdisjoint(h.label)
+                                                         for h in halves if h.label in DIGITS}) == 1)
                     and (best is None or sure > min(h.confidence for h in best))):
                 best = halves
         return best

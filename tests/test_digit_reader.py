@@ -439,6 +439,29 @@ def test_two_digits_fused_before_a_slash_are_cut():
     assert "".join(g.label for g in digit_model().read(gray)) == "๓๗/๒๕"
 
 
+@pytest.mark.parametrize(("text", "font", "px", "pushed"), [
+    ("๐๔๒๐๖.๐๗๓/๓๓๕๗", "Garuda", 40, ()),  # as printed: Garuda's ๗ reaches the ๓
+    ("๐๗๓/", "Kinnari", 30, (1,)),
+    ("๐๗๑/", "Laksaman", 44, (1,)),
+])
+def test_two_digits_whose_ends_overlap_are_cut_along_a_path(text, font, px, pushed):
+    """Tuning letter 500734: Garuda's ``๗`` touches the ``๓`` after it where
+    its end reaches over it, so every straight cut leaves a piece of one in
+    the other (``๗`` and a ``๓`` read at 0.88 at best) and the number was
+    lost; cut along the path through the least ink, both read surely."""
+    if pushed:
+        gray = _touching(text, font, pushed, px)
+    else:
+        face = ImageFont.truetype(f"{FONTS}/{font}.ttf", px, layout_engine=ImageFont.Layout.RAQM)
+        image = Image.new("L", (px * len(text), px * 2), 250)
+        ImageDraw.Draw(image).text((px // 2, px // 3), text, font=face, fill=25)
+        gray = np.asarray(image)
+        rows = np.flatnonzero((gray < 128).any(axis=1))
+        gray = gray[rows[0] - 4: rows[-1] + 5]
+    assert len(segment(gray)) < len(text)  # the pair is one cluster
+    assert "".join(g.label for g in digit_model().read(gray)) == text
+
+
 def test_a_wide_letter_before_a_slash_is_not_cut_into_digits():
     """The slash rule's other side: a wide letter before ``/๑๒`` stays a letter."""
     for font in ("Laksaman", "Garuda", "Norasi"):
