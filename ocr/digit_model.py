@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +25,7 @@ from pathlib import Path
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ocr.glyphs import Cluster, cut_at, features, join, path_cut, segment, split
+from ocr.glyphs import Cluster, cut_along, cut_at, features, ink_paths, join, segment, split
 from schemas.text import to_arabic_digits
 
 MODEL_PATH = Path(__file__).parent / "models" / "thai_digits.npz"
@@ -156,7 +157,7 @@ class DigitModel:
         digit or just before a sure slash (``๓๗/``); None otherwise. Blur
         fuses neighbouring digits at odd places, so every cut in `CUT_RANGE`
         is tried, not only the thinnest column, both straight down and along
-        the path through the least ink (`path_cut`: a ``๗`` whose end
+        the path through the least ink (`ink_paths`: a ``๗`` whose end
         reaches over the ``๓`` beside it). A path cuts more freely, so its
         digits must be of the script of the sure digit beside them: Garuda's
         ``ณ`` cut so reads ``1๖``, and no number mixes the two."""
@@ -174,24 +175,20 @@ class DigitModel:
         context = [t for t in token if t is not c]
         script = {_THAI_DIGITS.isdisjoint(g.label) for g in near if g.label in DIGITS}
         best: list[Glyph] | None = None
-        cuts = range(int(c.width * CUT_RANGE[0]), int(c.width * CUT_RANGE[1]) + 1)
-        for way, parts in ((way, way(c, cut)) for cut in cuts for way in (cut_at, path_cut)):
-            if parts is None:
-                continue
+        for straight, parts in _cuts(c):
             halves = self._classify(list(parts), context)
             sure = min(h.confidence for h in halves)
             if (OTHER not in (halves[0].label, halves[1].label) and sure >= FUSED_PAIR_SURE
                     and any(h.label in DIGITS for h in halves)
-                    and (way is cut_at or len(script | {_THAI_DIGITS.isdisjoint(h.label)
-                                                         for h in halves if h.label in DIGITS}) == 1)
+                    and (straight or len(script | {_THAI_DIGITS.isdisjoint(h.label)
+                                                   for h in halves if h.label in DIGITS}) == 1)
                     and (best is None or sure > min(h.confidence for h in best))):
                 best = halves
         return best
 
     def _classify(self, clusters: list[Cluster], context: list[Cluster] | None = None) -> list[Glyph]:
         # Relative size features use the whole token as reference.
-        rows = features(context + clusters if context else clusters)
-        probs = self.probabilities(rows)[len(context) if context else 0 :]
+        probs = self.probabilities(features(clusters, context))
         best = probs.argmax(axis=1)
         digit = probs[:, :DIGIT_COUNT].argmax(axis=1)
         return [
@@ -221,6 +218,24 @@ class DigitModel:
             *self._maybe_split(left, token, depth + 1),
             *self._maybe_split(right, token, depth + 1),
         ]
+
+
+def _cuts(c: Cluster) -> Iterator[tuple[bool, tuple[Cluster, Cluster]]]:
+    """`c` cut in two at every column of `CUT_RANGE`, straight down (True)
+    and along the path through the least ink from there (False; a path
+    several starts share is tried once)."""
+    starts = np.arange(int(c.width * CUT_RANGE[0]), int(c.width * CUT_RANGE[1]) + 1)
+    paths = ink_paths(c, starts)
+    seen: set[bytes] = set()
+    for start, path in zip(starts, paths):
+        parts = cut_at(c, int(start))
+        if parts is not None:
+            yield True, parts
+        if path.tobytes() not in seen:
+            seen.add(path.tobytes())
+            parts = cut_along(c, path)
+            if parts is not None:
+                yield False, parts
 
 
 def digit_count(text: str) -> int:

@@ -29,9 +29,9 @@ WORK_HEIGHT = 64
 #: `TAIL_WIDTH` of its width (see `_clip_tails`).
 TAIL_MARGIN = 0.06
 TAIL_WIDTH = 0.4
-#: A `path_cut` pays this much ink a row for each column it strays from its start.
+#: An `ink_paths` path pays this much ink a row for each column it strays from its start.
 PATH_DRIFT = 0.15
-#: Where a `path_cut` row's column came from: the same, one left, one right.
+#: Where an `ink_paths` row's column came from: the same, one left, one right.
 _STEPS = np.array([0, -1, 1], dtype=np.int8)
 
 
@@ -202,31 +202,38 @@ def cut_at(c: Cluster, cut: int) -> tuple[Cluster, Cluster] | None:
     return parts[0], parts[1]
 
 
-def path_cut(c: Cluster, start: int) -> tuple[Cluster, Cluster] | None:
-    """The cluster's ink either side of the top-to-bottom path through the
-    least ink that keeps near column `start` (`PATH_DRIFT` a row for each
-    column away, one column of drift a row), each side trimmed to its ink;
-    None when either side is empty. Glyphs whose ends overlap in x touch
-    where no straight cut parts them: Garuda's ``๗`` beside a ``๓`` or a
-    slash (tuning letters 500734, 500810)."""
+def ink_paths(c: Cluster, starts: np.ndarray) -> np.ndarray:
+    """For each column of `starts`, the top-to-bottom path through the
+    cluster's least ink that keeps near it (`PATH_DRIFT` a row for each
+    column away, one column of drift a row): its column in every row, one
+    row of the result per start. Cut along such a path (`cut_along`), glyphs
+    whose ends overlap in x part where no straight cut parts them: Garuda's
+    ``๗`` beside a ``๓`` or a slash (tuning letters 500734, 500810)."""
     height, width = c.mask.shape
     ink = c.mask.astype(np.float32)
-    away = PATH_DRIFT * np.abs(np.arange(width, dtype=np.float32) - start)
+    columns = np.arange(width, dtype=np.float32)[None, :]
+    away = PATH_DRIFT * np.abs(columns - np.asarray(starts, dtype=np.float32)[:, None])
     cost = ink[0] + away
-    came = np.zeros((height, width), dtype=np.int8)
-    columns = np.arange(width)
+    blocked = np.full((len(starts), 1), np.inf, dtype=np.float32)
+    came = np.zeros((height, len(starts), width), dtype=np.int8)
     for row in range(1, height):
-        blocked = np.float32(np.inf)
-        options = np.stack((cost, np.concatenate(([blocked], cost[:-1])),
-                            np.concatenate((cost[1:], [blocked]))))
+        options = np.stack((cost, np.concatenate((blocked, cost[:, :-1]), axis=1),
+                            np.concatenate((cost[:, 1:], blocked), axis=1)))
         best = options.argmin(axis=0)  # straight down first when two cost the same
         came[row] = _STEPS[best]
-        cost = options[best, columns] + ink[row] + away
-    path = np.empty(height, dtype=int)
-    path[-1] = int(cost.argmin())
+        cost = np.take_along_axis(options, best[None], axis=0)[0] + ink[row] + away
+    paths = np.empty((len(starts), height), dtype=int)
+    paths[:, -1] = cost.argmin(axis=1)
+    every = np.arange(len(starts))
     for row in range(height - 1, 0, -1):
-        path[row - 1] = path[row] + came[row, path[row]]
-    left = c.mask & (columns[None, :] < path[:, None])
+        paths[:, row - 1] = paths[:, row] + came[row, every, paths[:, row]]
+    return paths
+
+
+def cut_along(c: Cluster, path: np.ndarray) -> tuple[Cluster, Cluster] | None:
+    """The cluster's ink left and right of `path` (a column per row, from
+    `ink_paths`), each trimmed to its ink; None when either side is empty."""
+    left = c.mask & (np.arange(c.width)[None, :] < path[:, None])
     parts = [_trimmed(part, c.x0, c.y0) for part in (left, c.mask & ~left)]
     return None if parts[0] is None or parts[1] is None else (parts[0], parts[1])
 
@@ -249,14 +256,16 @@ def join(a: Cluster, b: Cluster) -> Cluster:
     return Cluster(x0, y0, x1, y1, mask)
 
 
-def features(clusters: list[Cluster]) -> np.ndarray:
+def features(clusters: list[Cluster], context: list[Cluster] | None = None) -> np.ndarray:
     """One row per cluster: its shape on a CELL×CELL grid, then its size and
     place relative to the token (height, width, top, bottom against the
-    token's median glyph, and aspect)."""
+    token's median glyph, and aspect). The token is `context` (the token's
+    other clusters, whose rows are not wanted) and `clusters` together."""
     if not clusters:
         return np.zeros((0, FEATURES), dtype=np.float32)
-    heights = np.array([c.height for c in clusters], dtype=np.float32)
-    bottoms = np.array([c.y1 for c in clusters], dtype=np.float32)
+    token = (context or []) + clusters
+    heights = np.array([c.height for c in token], dtype=np.float32)
+    bottoms = np.array([c.y1 for c in token], dtype=np.float32)
     ref = float(np.median(heights)) or 1.0
     base = float(np.median(bottoms))
     rows = np.zeros((len(clusters), FEATURES), dtype=np.float32)
