@@ -26,13 +26,12 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from ocr.glyphs import Cluster, cut_along, cut_at, features, ink_paths, join, segment, split
-from schemas.text import to_arabic_digits
+from schemas.text import THAI_DIGITS, to_arabic_digits
 
 MODEL_PATH = Path(__file__).parent / "models" / "thai_digits.npz"
 OTHER = "other"
 LABELS: tuple[str, ...] = (*"๐๑๒๓๔๕๖๗๘๙0123456789/.:-,ว", OTHER)
 DIGITS = frozenset("๐๑๒๓๔๕๖๗๘๙0123456789")
-_THAI_DIGITS = frozenset("๐๑๒๓๔๕๖๗๘๙")
 DIGIT_COUNT = 20  # LABELS starts with the Thai, then the Arabic digits
 #: A cluster read below this is tried as two fused glyphs.
 SPLIT_BELOW = 0.8
@@ -173,14 +172,14 @@ class DigitModel:
         if not near:
             return None
         context = [t for t in token if t is not c]
-        script = {_THAI_DIGITS.isdisjoint(g.label) for g in near if g.label in DIGITS}
+        script = {g.label in THAI_DIGITS for g in near if g.label in DIGITS}
         best: list[Glyph] | None = None
         for straight, parts in _cuts(c):
             halves = self._classify(list(parts), context)
             sure = min(h.confidence for h in halves)
             if (OTHER not in (halves[0].label, halves[1].label) and sure >= FUSED_PAIR_SURE
                     and any(h.label in DIGITS for h in halves)
-                    and (straight or len(script | {_THAI_DIGITS.isdisjoint(h.label)
+                    and (straight or len(script | {h.label in THAI_DIGITS
                                                    for h in halves if h.label in DIGITS}) == 1)
                     and (best is None or sure > min(h.confidence for h in best))):
                 best = halves
@@ -231,8 +230,9 @@ def _cuts(c: Cluster) -> Iterator[tuple[bool, tuple[Cluster, Cluster]]]:
         parts = cut_at(c, int(start))
         if parts is not None:
             yield True, parts
-        if path.tobytes() not in seen:
-            seen.add(path.tobytes())
+        key = path.tobytes()
+        if key not in seen:
+            seen.add(key)
             parts = cut_along(c, path)
             if parts is not None:
                 yield False, parts
