@@ -28,6 +28,7 @@ from ocr.digit_lines import fix_digit_lines
 from ocr.digit_model import DIGITS, OTHER, Glyph, digit_count, digit_model, tesseract_stands
 from ocr.glyphs import WORK_HEIGHT
 from ocr.layout import Zone, colour_mask, find_zones, paper_level
+from ocr.split_lines import rejoin_split_lines
 from ocr.tesseract import Word, read_words
 
 #: Characters Tesseract puts where a digit is printed (Thai digits it lacks
@@ -113,7 +114,7 @@ def read_page(image: Image.Image, dpi: int, languages: str = "tha") -> PageReadi
     page_height = strip_top = body.shape[0]
     if strip is not None:
         body, strip_top = _stack(body, strip, paper)
-    words = _read_scaled(body, dpi, languages)
+    words = rejoin_split_lines(_read_scaled(body, dpi, languages))
     doubtful: list[str] = []
     fixes = _fix_digits(words, body, doubtful)
     fixes += fix_digit_lines(words, body, page_height, doubtful)
