@@ -111,7 +111,26 @@ class DigitModel:
         if len(out) != len(glyphs):  # a cut pair (``/๒``) may be the sure neighbour another needs
             again = [self._fused_pair(out, i, clusters) or [g] for i, g in enumerate(out)]
             out = [g for part in again for g in part]
-        return self._mend_broken(out, clusters)
+        return self._mend_broken(self._arc_on_pair(out, clusters), clusters)
+
+    def _arc_on_pair(self, glyphs: list[Glyph], token: list[Cluster]) -> list[Glyph]:
+        """A narrow doubtful piece a hairline from a wide "other": a serif
+        ``0`` the scan broke into its sides, the far side touching the digit
+        beyond (``04``, tuning 500921). Joined, the two are cut as a fused
+        pair (`_fused_pair`, digits of the neighbour's script only)."""
+        usual = _usual_width(glyphs)
+        out = list(glyphs)
+        for i in range(len(glyphs) - 1):
+            a, b = out[i], out[i + 1]
+            arc, wide = sorted((a, b), key=lambda g: g.cluster.width)
+            if (usual and _hairline(a, b) and all(_doubtful(g) for g in (a, b))
+                    and wide.label == OTHER and arc.cluster.width < BROKEN_ARC * usual):
+                context = [t for t in token if t is not a.cluster and t is not b.cluster]
+                (whole,) = self._classify([join(a.cluster, b.cluster)], context)
+                pair = self._fused_pair([*out[:i], whole, *out[i + 2:]], i, token, same_script=True)
+                if pair is not None:
+                    out[i:i + 2] = pair
+        return out
 
     def _mend_broken(self, glyphs: list[Glyph], token: list[Cluster]) -> list[Glyph]:
         """Neighbours overlapping in x, one a doubtful piece or a sliver
@@ -119,16 +138,15 @@ class DigitModel:
         together they are no wider than a digit and read as one surely:
         noise broke a ``๒`` into its loop and its tail. So are two doubtful
         narrow pieces a hairline apart (`_arcs`)."""
-        widths = [g.cluster.width for g in glyphs if g.label in DIGITS and g.confidence >= SPLIT_BELOW]
-        if not widths:
+        usual = _usual_width(glyphs)
+        if not usual:
             return glyphs
-        usual = float(np.median(widths))
         out: list[Glyph] = []
         for glyph in glyphs:
             if out and (glyph.cluster.x0 < out[-1].cluster.x1
                         or self._arcs(out[-1], glyph, usual)):
                 a, b = out[-1], glyph
-                piece = any(g.label == OTHER or g.confidence < SPLIT_BELOW
+                piece = any(_doubtful(g)
                             or (g.label in DIGITS and g.cluster.width < BROKEN_SLIVER * usual)
                             for g in (a, b))  # a sure ``.`` or ``/`` is a glyph of its own
                 whole = join(a.cluster, b.cluster) if piece else None
@@ -145,12 +163,11 @@ class DigitModel:
     def _arcs(a: Glyph, b: Glyph, usual: float) -> bool:
         """True for two doubtful narrow pieces side by side with a hairline gap:
         the two sides of a serif ``0`` whose thin top and bottom the scan lost."""
-        gap = b.cluster.x0 - a.cluster.x1
-        return (gap <= BROKEN_GAP * max(a.cluster.height, b.cluster.height)
-                and all((g.label == OTHER or g.confidence < SPLIT_BELOW)
-                        and g.cluster.width < BROKEN_ARC * usual for g in (a, b)))
+        return _hairline(a, b) and all(_doubtful(g) and g.cluster.width < BROKEN_ARC * usual
+                                       for g in (a, b))
 
-    def _fused_pair(self, glyphs: list[Glyph], i: int, token: list[Cluster]) -> list[Glyph] | None:
+    def _fused_pair(self, glyphs: list[Glyph], i: int, token: list[Cluster],
+                    same_script: bool = False) -> list[Glyph] | None:
         """Glyph `i` cut into two digits (or a digit and a mark) where both
         halves read surest, when it is a wide "other" right beside a sure
         digit or just before a sure slash (``๓๗/``); None otherwise. Blur
@@ -159,7 +176,8 @@ class DigitModel:
         the path through the least ink (`ink_paths`: a ``๗`` whose end
         reaches over the ``๓`` beside it). A path cuts more freely, so its
         digits must be of the script of the sure digit beside them: Garuda's
-        ``ณ`` cut so reads ``1๖``, and no number mixes the two."""
+        ``ณ`` cut so reads ``1๖``, and no number mixes the two; with
+        `same_script`, a straight cut's must too."""
         c = glyphs[i].cluster
         if glyphs[i].label != OTHER or c.width < FUSED_PAIR_WIDTH * c.height:
             return None
@@ -179,7 +197,7 @@ class DigitModel:
             sure = min(h.confidence for h in halves)
             if (OTHER not in (halves[0].label, halves[1].label) and sure >= FUSED_PAIR_SURE
                     and any(h.label in DIGITS for h in halves)
-                    and (straight or len(script | {h.label in THAI_DIGITS
+                    and ((straight and not same_script) or len(script | {h.label in THAI_DIGITS
                                                    for h in halves if h.label in DIGITS}) == 1)
                     and (best is None or sure > min(h.confidence for h in best))):
                 best = halves
@@ -217,6 +235,22 @@ class DigitModel:
             *self._maybe_split(left, token, depth + 1),
             *self._maybe_split(right, token, depth + 1),
         ]
+
+
+def _usual_width(glyphs: list[Glyph]) -> float:
+    """The median width of the surely read digits (0.0 when there are none)."""
+    widths = [g.cluster.width for g in glyphs if g.label in DIGITS and g.confidence >= SPLIT_BELOW]
+    return float(np.median(widths)) if widths else 0.0
+
+
+def _doubtful(glyph: Glyph) -> bool:
+    """True for a glyph read as no digit or mark, or not surely."""
+    return glyph.label == OTHER or glyph.confidence < SPLIT_BELOW
+
+
+def _hairline(a: Glyph, b: Glyph) -> bool:
+    """True when `b` starts at most `BROKEN_GAP` of the taller's height after `a` ends."""
+    return b.cluster.x0 - a.cluster.x1 <= BROKEN_GAP * max(a.cluster.height, b.cluster.height)
 
 
 def _cuts(c: Cluster) -> Iterator[tuple[bool, tuple[Cluster, Cluster]]]:

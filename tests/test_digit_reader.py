@@ -305,6 +305,31 @@ def test_a_wide_letter_beside_a_digit_is_not_cut_into_digits():
                 assert sum(ch in "๐๑๒๓๔๕๖๗๘๙" for ch in read) <= digits, (font, text, read)
 
 
+def _arc_touching(text: str, font: str, px: int = 44) -> np.ndarray:
+    """`text` with its first glyph (a serif ``0``) pushed into the next and
+    its thin top and bottom cut away: its left side stands alone, its right
+    side touches the digit after it."""
+    token = _touching(text, font, (0,), px).copy()
+    alone = np.flatnonzero((_token(text[0], font, px) < 128).any(axis=0))
+    width = alone[-1] - alone[0] + 1
+    start = np.flatnonzero((token < 128).any(axis=0))[0]
+    cut = max(2, width // 8)
+    token[:, start + width // 2 - cut // 2: start + width // 2 - cut // 2 + cut] = 235
+    return token
+
+
+@pytest.mark.parametrize("font", ["Norasi", "Kinnari", "Laksaman", "Garuda", "Loma", "Umpush",
+                                  "Sawasdee"])
+@pytest.mark.parametrize("text", ["04208", "04049"])
+def test_a_zero_broken_into_its_sides_one_touching_the_next_digit_is_read(font, text):
+    """Tuning letter 500921 (a serif face at 300 dpi): the 0 of ``04208``
+    lost its hairlines, its right side touching the 4; the line's crop read
+    the two pieces as letters and the number lost ``04``."""
+    token = _arc_touching(text, font)
+    assert len(segment(token)) == len(text)  # the left side alone, the right one with the 4
+    assert "".join(g.label for g in digit_model().read(token)) == text
+
+
 def _broken(text: str, font: str) -> np.ndarray:
     """`text` with its middle glyph cut in two by a slanted hairline of paper,
     as scan noise breaks a ๒ into its loop and its tail."""
