@@ -81,12 +81,13 @@ def write_spec(spec: LetterSpec, out_dir: Path) -> Path:
     return write_letter(spec.truth, render_pages(spec.truth, **spec.render), out_dir)
 
 
-def scanned_page(seed: int, out_dir: Path):  # type: ignore[no-untyped-def]
-    """The first page of letter `seed` as a scanner gives it (grey when the
+def scanned_page(seed: int, out_dir: Path, number: int = 1):  # type: ignore[no-untyped-def]
+    """Page `number` of letter `seed` as a scanner gives it (grey when the
     scan is grey) and its dpi: what `ocr.page_reader.read_page` is handed."""
     import pypdfium2 as pdfium
 
     spec = letter_spec(seed)
     dpi = spec.truth["dpi"]
-    page = pdfium.PdfDocument(write_spec(spec, out_dir))[0].render(scale=dpi / 72).to_pil()
+    pdf = pdfium.PdfDocument(write_spec(spec, out_dir))
+    page = pdf[number - 1].render(scale=dpi / 72).to_pil()
     return (page if spec.truth["scan"]["colour"] else page.convert("L")), dpi

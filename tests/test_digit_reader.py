@@ -543,3 +543,13 @@ def test_a_day_whose_first_digit_faded_is_never_reported_sure(tmp_path, offset):
     meta = extract_letter(reading.text, doubtful_digits=reading.doubtful_digits)
     assert meta.date is not None  # the month and year are still read
     assert meta.date == day or meta.confidence["date"] <= 0.6, (meta.date, meta.confidence)
+
+
+def test_a_letters_pieces_are_not_taken_for_a_broken_zero(tmp_path):
+    """Tuning letter 500964: the pieces of บ in เว็บไซต์ beside letters read as
+    digits were joined and cut into ``๙๗`` as if a zero's sides; the joined
+    pair must hold a zero on the piece's side."""
+    from synthetic_letters import TUNING, scanned_page
+
+    page, dpi = scanned_page(TUNING[964], tmp_path, number=2)
+    assert "เว็บไซต์" in read_page(page, dpi).text
