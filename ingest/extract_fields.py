@@ -46,7 +46,7 @@ _D = "0-9๐-๙"
 _DIGITS_AFTER_RE = re.compile(rf"\s+[{_D}]{{2,}}(?P<after>\s*\S{{0,3}})")
 NUMBER_RE = re.compile(
     rf"(?<![{_D}/])(?:(?<=[^\u0e01-\u0e4e])|(?<=[ก-ฮ][ก-ฮ])|^)"
-    rf"(?P<unit>[{_D}]+(?:\s?\.\s?[{_D}]+)*)\s*/\s*(?P<circular>ว\s*)?"
+    rf"(?P<unit>[{_D}]+(?:\s{{0,2}}\.\s{{0,2}}[{_D}]+)*)\s*/\s*(?P<circular>ว\s*)?"
     rf"(?P<running>[{_D}]+)(?![{_D}/\u0e01-\u0e4e])"
 )
 # A number whose digits OCR garbled (๙ read as ฒ): still marks the ที่ line and ว.

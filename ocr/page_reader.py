@@ -230,13 +230,16 @@ def _fix_digits(words: list[Word], gray: np.ndarray, doubtful: list[str] | None 
         crop = _crop(gray, box)
         glyphs = model.read(crop)
         read = "".join(words[i].text for i in span)
+        repeated = False
         if len(span) == 1 and not SPAN_WORD.fullmatch(first.text):
             fixed = merge_digit_runs(first.text, glyphs)
         else:
             fixed = _span_text(glyphs)
             left, right = _clipped(glyphs, crop)
+            repeated = fixed is not None and _repeats_neighbour(words, span, read, fixed, glyphs,
+                                                                crop)
             sure = min(words[i].confidence for i in span) >= COUNT_TRUSTED
-            if fixed is not None and (left or right or (
+            if fixed is not None and not repeated and (left or right or (
                     sure and digit_count(fixed) < digit_count(read))):
                 # Tesseract's narrow box clipped an end glyph (a ๐ cut in
                 # half reads as a letter and is trimmed, or as another
@@ -253,7 +256,8 @@ def _fix_digits(words: list[Word], gray: np.ndarray, doubtful: list[str] | None 
                     fixed = wider
         if fixed is None or fixed == read:
             continue
-        if tesseract_stands(read, fixed, min(words[i].confidence for i in span), doubtful):
+        if not repeated and tesseract_stands(read, fixed, min(words[i].confidence for i in span),
+                                             doubtful):
             continue
         fixes += 1
         words[span[0]] = Word(fixed, FIXED_CONFIDENCE, box, first.line)
@@ -261,6 +265,47 @@ def _fix_digits(words: list[Word], gray: np.ndarray, doubtful: list[str] | None 
             words[i] = Word("", words[i].confidence, words[i].box, words[i].line)
     words[:] = [w for w in words if w.text]
     return fixes
+
+
+def _repeats_neighbour(words: list[Word], span: list[int], read: str, fixed: str,
+                       glyphs: list[Glyph], crop: np.ndarray) -> bool:
+    """True when Tesseract's reading of the span starts with what ends the
+    nearest word before it (or ends with what starts the one after), the
+    model read the box without it, and the model's glyphs fill the crop on
+    that side (no room for a glyph it missed): Tesseract read on past the
+    box. Tuning 500977 came back ``04065.`` then ``5.009/2582`` where the
+    scan has ``04065.009/2582``, a speck (a vowel mark Tesseract saw in
+    noise) between the two words. Inside a span the rule is not used: on
+    letter-spaced type every digit is a word, and ``๕`` ``๕`` is two."""
+    narrow = fixed.replace(" ", "")
+    if not glyphs or len(narrow) >= len(read):
+        return False
+    first, last = words[span[0]], words[span[-1]]
+    before = next((w for w in reversed(words[:span[0]]) if _solid(w)), None)
+    after = next((w for w in words[span[-1] + 1:] if _solid(w)), None)
+    room = 0.5 * float(np.median([g.cluster.height for g in glyphs]))
+    end = round(crop.shape[1] * WORK_HEIGHT / crop.shape[0]) - max(g.cluster.x1 for g in glyphs)
+    if (before is not None and before.line == first.line and glyphs[0].cluster.x0 <= room
+            and _read_twice([before.text, read], before.text + narrow)):
+        return True
+    return (after is not None and after.line == last.line and end <= room
+            and _read_twice([read, after.text], narrow + after.text))
+
+
+def _read_twice(texts: list[str], once: str) -> bool:
+    """True when `once` is `texts` joined with characters (a digit among them)
+    that end one text and start the next kept only once."""
+    for j, (a, b) in enumerate(zip(texts, texts[1:])):
+        for k in range(1, min(len(a), len(b)) + 1):
+            if (a.endswith(b[:k]) and any(ch in DIGITS for ch in b[:k])
+                    and "".join(texts[:j + 1]) + b[k:] + "".join(texts[j + 2:]) == once):
+                return True
+    return False
+
+
+def _solid(word: Word) -> bool:
+    """True for a word with a letter or digit in it (not a speck of marks)."""
+    return any(ch.isalnum() for ch in word.text)
 
 
 def _letter_at_the_cut(narrow: str, wider: str, left: bool, right: bool) -> bool:

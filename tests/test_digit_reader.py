@@ -11,6 +11,7 @@ from ocr.digit_model import OTHER, Glyph, digit_model
 from ocr.glyphs import Cluster, segment
 from ocr.layout import find_zones
 from ocr.page_reader import _span_text, merge_digit_runs, read_page
+from ocr.tesseract import Word
 
 FONTS = "/usr/share/fonts/truetype/tlwg"
 
@@ -246,6 +247,57 @@ def test_a_sure_arabic_reading_the_model_reads_otherwise_is_kept_but_doubtful(fo
     words = [Word("12", 88.0, box, (1, 1, 1))]
     _fix_digits(words, gray, right)
     assert [w.text for w in words] == ["12"] and right == []
+
+
+def _words_of(gray: np.ndarray, parts: list[tuple[str, int, int]]) -> list:
+    """Tesseract-like words over `gray`: (text, first ink column, last ink column)."""
+    rows = np.flatnonzero((gray < 128).any(axis=1))
+    return [Word(text, 92.0, (x0, rows[0], x1, rows[-1]), (1, 1, 1)) for text, x0, x1 in parts]
+
+
+def _glyph_columns(gray: np.ndarray) -> list[tuple[int, int]]:
+    ink = np.flatnonzero((gray < 128).any(axis=0))
+    starts = [ink[0]] + [b for a, b in zip(ink, ink[1:]) if b > a + 1]
+    ends = [a for a, b in zip(ink, ink[1:]) if b > a + 1] + [ink[-1]]
+    return list(zip(starts, ends))
+
+
+@pytest.mark.parametrize("font", ["Laksaman", "Norasi", "Garuda"])
+def test_a_glyph_tesseract_read_twice_across_two_words_is_dropped(font):
+    """Tuning letter 500977: Tesseract read ``04065.`` and then ``5.009/2582``,
+    its second box starting after the dot, a speck between the two: it read
+    on past the box and the number came out ``04065.5.009/2582``. The model,
+    reading the box, sees ``009/2582`` and no room before it for a glyph it
+    missed."""
+    from ocr.page_reader import _fix_digits
+
+    gray = np.pad(_token("04065.009/2582", font, 44), ((20, 20), (20, 20)),
+                  constant_values=235)
+    glyphs = _glyph_columns(gray)  # 0 4 0 6 5 . 0 0 9 / 2 5 8 2
+    words = _words_of(gray, [("04065.", glyphs[0][0], glyphs[5][1]),
+                             ("5.009/2582", glyphs[6][0], glyphs[-1][1])])
+    # a vowel mark Tesseract saw in noise between them parts the span
+    words.insert(1, Word("ุ", 85.0, (glyphs[5][1], words[0].box[3], glyphs[6][0],
+                                     words[0].box[3] + 8), (1, 1, 1)))
+    _fix_digits(words, gray, [])
+    assert "".join(w.text for w in words if w.text != "ุ") == "04065.009/2582"
+
+
+def test_a_glyph_the_model_missed_inside_the_box_is_not_taken_for_a_repeat():
+    """Words like those above, the box's first glyph faded to paper: there is
+    room before the model's first glyph, so Tesseract's sure ``1`` stands."""
+    from ocr.page_reader import _fix_digits
+
+    gray = np.pad(_token("11 1/2558", "Laksaman", 44), ((20, 20), (20, 20)),
+                  constant_values=235).copy()
+    glyphs = _glyph_columns(gray)  # 1 1 | 1 / 2 5 5 8
+    words = _words_of(gray, [("11", glyphs[0][0], glyphs[1][1]),
+                             ("1/2558", glyphs[2][0], glyphs[-1][1])])
+    words.insert(1, Word("ุ", 85.0, (glyphs[1][1], words[0].box[3], glyphs[2][0],
+                                     words[0].box[3] + 8), (1, 1, 1)))
+    gray[:, glyphs[2][0]:glyphs[2][1] + 1] = 235  # the faint 1 the model does not see
+    _fix_digits(words, gray, [])
+    assert [w.text for w in words] == ["11", "ุ", "1/2558"]
 
 
 @pytest.mark.parametrize("font", ["Norasi", "Kinnari", "Laksaman", "Garuda", "Loma", "Waree"])

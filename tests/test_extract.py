@@ -537,6 +537,15 @@ def test_numbers_mended_from_what_they_must_be(line: str, kind: Kind, number: st
     assert reading is not None and reading.number == number and reading.confidence <= ceiling
 
 
+def test_a_sub_units_dot_before_a_wide_gap_keeps_its_sub_unit() -> None:
+    """Tuning letter 500977: the page reader spaces a gap wider than the
+    line's usual one with two spaces, and the number read ``ศธ 009/2582``."""
+    from ingest.extract_fields import read_number
+
+    reading = read_number("ที่ศธ 04065.  009/2582 วันที 11 มีนาคม 2558", Kind.memo, None)
+    assert reading is not None and reading.number == "ศธ 04065.009/2582"
+
+
 def test_an_agency_code_read_with_marks_is_the_offices_own_when_one_letter_away() -> None:
     from ingest.extract_fields import read_agency
 
