@@ -33,6 +33,8 @@ OTHER = "other"
 LABELS: tuple[str, ...] = (*"๐๑๒๓๔๕๖๗๘๙0123456789/.:-,ว", OTHER)
 DIGITS = frozenset("๐๑๒๓๔๕๖๗๘๙0123456789")
 ZEROS = frozenset("0๐")
+#: A digit that reads as another when the stroke it ends with is cut off.
+TAILLESS = {"๓": "๗"}
 DIGIT_COUNT = 20  # LABELS starts with the Thai, then the Arabic digits
 #: A cluster read below this is tried as two fused glyphs.
 SPLIT_BELOW = 0.8
@@ -194,17 +196,16 @@ class DigitModel:
             return None
         context = [t for t in token if t is not c]
         script = {g.label in THAI_DIGITS for g in near if g.label in DIGITS}
-        best: list[Glyph] | None = None
+        readings: list[list[Glyph]] = []
         for straight, parts in _cuts(c):
             halves = self._classify(list(parts), context)
-            sure = min(h.confidence for h in halves)
-            if (OTHER not in (halves[0].label, halves[1].label) and sure >= FUSED_PAIR_SURE
+            if (OTHER not in (halves[0].label, halves[1].label)
+                    and min(h.confidence for h in halves) >= FUSED_PAIR_SURE
                     and any(h.label in DIGITS for h in halves)
                     and ((straight and not same_script) or len(script | {h.label in THAI_DIGITS
-                                                   for h in halves if h.label in DIGITS}) == 1)
-                    and (best is None or sure > min(h.confidence for h in best))):
-                best = halves
-        return best
+                                                   for h in halves if h.label in DIGITS}) == 1)):
+                readings.append(halves)
+        return _surest_whole(readings)
 
     def _classify(self, clusters: list[Cluster], context: list[Cluster] | None = None) -> list[Glyph]:
         # Relative size features use the whole token as reference.
@@ -238,6 +239,25 @@ class DigitModel:
             *self._maybe_split(left, token, depth + 1),
             *self._maybe_split(right, token, depth + 1),
         ]
+
+
+def _surest_whole(readings: list[list[Glyph]]) -> list[Glyph] | None:
+    """The pair read surest; but where another as sure (to two decimals)
+    reads the same right glyph after a ``๗`` where this one has ``๓``, that
+    one: ``๗`` is ``๓`` with a tail rising at its right, and where the tail
+    touches the next digit the cut before it reads ``๓`` and the next digit
+    (with the tail) as surely as the cut after it reads the truth (Garuda
+    ``๑๗๒``, tuning 501056)."""
+    if not readings:
+        return None
+    sure = [min(h.confidence for h in r) for r in readings]
+    best = readings[sure.index(max(sure))]
+    if best[0].label in TAILLESS:
+        level = round(max(sure), 2)
+        best = next((r for r, s in zip(readings, sure) if round(s, 2) == level
+                     and r[0].label == TAILLESS[best[0].label] and r[1].label == best[1].label),
+                    best)
+    return best
 
 
 def _usual_width(glyphs: list[Glyph]) -> float:

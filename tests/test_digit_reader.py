@@ -345,6 +345,16 @@ def test_two_digits_fused_beside_a_digit_are_cut_where_both_read_surely(font):
     assert "".join(g.label for g in digit_model().read(gray)) == "๐๔๒๖"
 
 
+@pytest.mark.parametrize("font", ["Laksaman", "Garuda", "Kinnari", "Waree"])
+@pytest.mark.parametrize("text", ["๐๗๒๕", "๐๓๒๕"])
+def test_a_seven_whose_tail_touches_the_next_digit_keeps_its_tail(font, text):
+    """Tuning letter 501056 (Garuda, 200 dpi): the ๗ of ``๐๔๑๗๒`` touched the
+    ๒; cut before its tail it read ๓ and the ๒ with the tail still ๒, both
+    surely, and that cut came first. A ๓ touching a digit stays a ๓."""
+    gray = _touching(text, font)
+    assert "".join(g.label for g in digit_model().read(gray)) == text
+
+
 def test_a_wide_letter_beside_a_digit_is_not_cut_into_digits():
     """The cut search above is tried on wide "other" clusters beside a digit
     only, and needs both halves sure: wide letters stay letters."""
