@@ -33,10 +33,8 @@ OTHER = "other"
 LABELS: tuple[str, ...] = (*"๐๑๒๓๔๕๖๗๘๙0123456789/.:-,ว", OTHER)
 DIGITS = frozenset("๐๑๒๓๔๕๖๗๘๙0123456789")
 ZEROS = frozenset("0๐")
-#: A digit that reads as another when the tail it ends with is cut off
-#: (left of a fused pair), or the curl it starts with (right of one).
+#: A digit that reads as another when the stroke it ends with is cut off.
 TAILLESS = {"๓": "๗"}
-CURLLESS = {"๒": "๖"}
 DIGIT_COUNT = 20  # LABELS starts with the Thai, then the Arabic digits
 #: A cluster read below this is tried as two fused glyphs.
 SPLIT_BELOW = 0.8
@@ -244,19 +242,12 @@ class DigitModel:
 
 
 def _surest_whole(readings: list[list[Glyph]]) -> list[Glyph] | None:
-    """The pair read surest, with two digits kept whole that a cut leaves
-    as another digit just as surely:
-
-    - ``๗`` is ``๓`` with a tail rising at its right; where the tail
-      touches the next digit, the cut before it reads ``๓`` and the next
-      digit (with the tail) as surely as the cut after it reads the truth
-      (Garuda ``๑๗๒``, tuning 501056). Between cuts as sure to two
-      decimals, with the same right glyph, ``๗`` wins.
-    - ``๖`` is ``๒`` with a curl at its top left; a cut through the curl
-      reads ``๒`` (``๗๖`` in tuning 500902 read ``๗๒``, the cut keeping the
-      curl 0.99 against 1.00). Any sure cut with the same left glyph and
-      ``๖`` wins.
-    """
+    """The pair read surest; but where another as sure (to two decimals)
+    reads the same right glyph after a ``๗`` where this one has ``๓``, that
+    one: ``๗`` is ``๓`` with a tail rising at its right, and where the tail
+    touches the next digit the cut before it reads ``๓`` and the next digit
+    (with the tail) as surely as the cut after it reads the truth (Garuda
+    ``๑๗๒``, tuning 501056)."""
     if not readings:
         return None
     sure = [min(h.confidence for h in r) for r in readings]
@@ -266,9 +257,6 @@ def _surest_whole(readings: list[list[Glyph]]) -> list[Glyph] | None:
         best = next((r for r, s in zip(readings, sure) if round(s, 2) == level
                      and r[0].label == TAILLESS[best[0].label] and r[1].label == best[1].label),
                     best)
-    if best[1].label in CURLLESS:
-        best = next((r for r in readings if r[1].label == CURLLESS[best[1].label]
-                     and r[0].label == best[0].label), best)
     return best
 
 

@@ -355,16 +355,6 @@ def test_a_seven_whose_tail_touches_the_next_digit_keeps_its_tail(font, text):
     assert "".join(g.label for g in digit_model().read(gray)) == text
 
 
-def test_a_six_whose_curl_touches_the_digit_before_keeps_its_curl(tmp_path):
-    """Tuning letter 500902 (240 dpi): the span reader's crop of
-    ``๐๔๐๔๙/ว๒๗๖๑`` has the ๗ touching the ๖; the surest cut (1.00) gave
-    the ๖'s curl to the ๗ and read ``๗๒``, the one keeping it 0.99."""
-    from synthetic_letters import TUNING, scanned_page
-
-    page, dpi = scanned_page(TUNING[902], tmp_path)
-    assert "๐๔๐๔๙/ว๒๗๖๑" in read_page(page, dpi).text
-
-
 def test_a_wide_letter_beside_a_digit_is_not_cut_into_digits():
     """The cut search above is tried on wide "other" clusters beside a digit
     only, and needs both halves sure: wide letters stay letters."""
