@@ -199,11 +199,11 @@ class DigitModel:
         readings: list[list[Glyph]] = []
         for straight, parts in _cuts(c):
             halves = self._classify(list(parts), context)
+            scripts = script | {h.label in THAI_DIGITS for h in halves if h.label in DIGITS}
             if (OTHER not in (halves[0].label, halves[1].label)
                     and min(h.confidence for h in halves) >= FUSED_PAIR_SURE
                     and any(h.label in DIGITS for h in halves)
-                    and ((straight and not same_script) or len(script | {h.label in THAI_DIGITS
-                                                   for h in halves if h.label in DIGITS}) == 1)):
+                    and ((straight and not same_script) or len(scripts) == 1)):
                 readings.append(halves)
         return _surest_whole(readings)
 

@@ -60,10 +60,12 @@ def rejoin_split_lines(words: list[Word]) -> list[Word]:
         done.add(head)
         parts = sorted((key for key in lines if first(key) == head),
                        key=lambda key: min(w.box[0] for w in lines[key]))
-        line = list(lines[parts[0]])
+        line = [Word(w.text, w.confidence, w.box, head) for w in lines[parts[0]]]
         for key in parts[1:]:
-            line += _seamed(line.pop(), [Word(w.text, w.confidence, w.box, head)
-                                         for w in lines[key]], bodies[head])
+            last = max(line, key=lambda w: w.box[2])
+            line.remove(last)
+            line += _seamed(last, [Word(w.text, w.confidence, w.box, head)
+                                   for w in lines[key]], bodies[head])
         out += line
     return out
 
