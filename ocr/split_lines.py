@@ -16,6 +16,8 @@ import numpy as np
 from ocr.tesseract import Word
 
 Key = tuple[int, int, int]
+#: A line's left end, body top, right end and body bottom.
+Extent = tuple[float, float, float, float]
 
 #: The second part starts within this many line heights of the first's end
 #: (either side: Tesseract's boxes overlap at the cut).
@@ -33,12 +35,12 @@ def rejoin_split_lines(words: list[Word]) -> list[Word]:
     lines: dict[Key, list[Word]] = {}
     for word in words:
         lines.setdefault(word.line, []).append(word)
-    bodies = {key: _body(parts) for key, parts in lines.items()}
+    extents = {key: _extent(parts) for key, parts in lines.items()}
     follows: dict[Key, Key] = {}
-    for key, parts in lines.items():
-        for other, before in lines.items():
+    for key in lines:
+        for other in lines:
             if other != key and follows.get(other) != key and _continues(
-                    parts, bodies[key], before, bodies[other]):
+                    extents[key], extents[other]):
                 follows[key] = other
                 break
     if not follows:
@@ -59,33 +61,31 @@ def rejoin_split_lines(words: list[Word]) -> list[Word]:
             continue
         done.add(head)
         parts = sorted((key for key in lines if first(key) == head),
-                       key=lambda key: min(w.box[0] for w in lines[key]))
+                       key=lambda key: extents[key][0])
         line = [Word(w.text, w.confidence, w.box, head) for w in lines[parts[0]]]
         for key in parts[1:]:
             last = max(line, key=lambda w: w.box[2])
             line.remove(last)
             line += _seamed(last, [Word(w.text, w.confidence, w.box, head)
-                                   for w in lines[key]], bodies[head])
+                                   for w in lines[key]], extents[head])
         out += line
     return out
 
 
-def _continues(parts: list[Word], body: tuple[float, float], before: list[Word],
-               before_body: tuple[float, float]) -> bool:
-    """True when the line of `parts` starts where the line `before` ends, on its row."""
-    height = min(body[1] - body[0], before_body[1] - before_body[0])
-    overlap = min(body[1], before_body[1]) - max(body[0], before_body[0])
-    start = min(w.box[0] for w in parts)
-    return (height > 0 and overlap >= JOIN_OVERLAP * height
-            and min(w.box[0] for w in before) < start
-            and abs(start - max(w.box[2] for w in before)) <= JOIN_GAP * height)
+def _continues(line: Extent, before: Extent) -> bool:
+    """True when `line` starts where the line `before` ends, on its row."""
+    start, top, _, bottom = line
+    height = min(bottom - top, before[3] - before[1])
+    overlap = min(bottom, before[3]) - max(top, before[1])
+    return (height > 0 and overlap >= JOIN_OVERLAP * height and before[0] < start
+            and abs(start - before[2]) <= JOIN_GAP * height)
 
 
-def _seamed(last: Word, rest: list[Word], body: tuple[float, float]) -> list[Word]:
+def _seamed(last: Word, rest: list[Word], line: Extent) -> list[Word]:
     """The first line's `last` word and the next line's words, the two at the
     seam made one when they touch."""
     nearest = min(rest, key=lambda w: w.box[0])
-    if nearest.box[0] - last.box[2] > SEAM_GAP * (body[1] - body[0]):
+    if nearest.box[0] - last.box[2] > SEAM_GAP * (line[3] - line[1]):
         return [last, *rest]
     box = (min(last.box[0], nearest.box[0]), min(last.box[1], nearest.box[1]),
            max(last.box[2], nearest.box[2]), max(last.box[3], nearest.box[3]))
@@ -94,7 +94,8 @@ def _seamed(last: Word, rest: list[Word], body: tuple[float, float]) -> list[Wor
     return [joined, *(w for w in rest if w is not nearest)]
 
 
-def _body(parts: list[Word]) -> tuple[float, float]:
-    """A line's body: its words' median top and median bottom."""
-    return (float(np.median([w.box[1] for w in parts])),
-            float(np.median([w.box[3] for w in parts])))
+def _extent(parts: list[Word]) -> Extent:
+    """A line's left and right ends and its body (its words' median top and
+    median bottom), taken once per line."""
+    return (min(w.box[0] for w in parts), float(np.median([w.box[1] for w in parts])),
+            max(w.box[2] for w in parts), float(np.median([w.box[3] for w in parts])))
