@@ -286,21 +286,17 @@ def _repeats_neighbour(words: list[Word], span: list[int], read: str, fixed: str
     room = 0.5 * float(np.median([g.cluster.height for g in glyphs]))
     end = round(crop.shape[1] * WORK_HEIGHT / crop.shape[0]) - max(g.cluster.x1 for g in glyphs)
     if (before is not None and before.line == first.line and glyphs[0].cluster.x0 <= room
-            and _read_twice([before.text, read], before.text + narrow)):
+            and _read_twice(before.text, read, before.text + narrow)):
         return True
     return (after is not None and after.line == last.line and end <= room
-            and _read_twice([read, after.text], narrow + after.text))
+            and _read_twice(read, after.text, narrow + after.text))
 
 
-def _read_twice(texts: list[str], once: str) -> bool:
-    """True when `once` is `texts` joined with characters (a digit among them)
-    that end one text and start the next kept only once."""
-    for j, (a, b) in enumerate(zip(texts, texts[1:])):
-        for k in range(1, min(len(a), len(b)) + 1):
-            if (a.endswith(b[:k]) and any(ch in DIGITS for ch in b[:k])
-                    and "".join(texts[:j + 1]) + b[k:] + "".join(texts[j + 2:]) == once):
-                return True
-    return False
+def _read_twice(a: str, b: str, once: str) -> bool:
+    """True when `once` is `a` and `b` joined with characters (a digit among
+    them) that end `a` and start `b` kept only once."""
+    return any(a.endswith(b[:k]) and any(ch in DIGITS for ch in b[:k]) and a + b[k:] == once
+               for k in range(1, min(len(a), len(b)) + 1))
 
 
 def _solid(word: Word) -> bool:
