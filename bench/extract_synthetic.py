@@ -54,8 +54,43 @@ def ocr_key() -> str:
     return digest.hexdigest()[:10]
 
 
-def _init_worker() -> None:
+def _init_worker(tesseract_cache: str | None = None, line_check: bool = True) -> None:
     os.nice(10)
+    if tesseract_cache:
+        _keep_tesseract_output(Path(tesseract_cache))
+        import ocr.scans
+
+        ocr.scans.run_ocrmypdf = lambda *args, **kwargs: []  # no PDF/A copy: text only
+    if not line_check:
+        import ocr.digit_lines
+
+        ocr.digit_lines.check_line = lambda words, crop, x0, doubtful: words
+
+
+def _keep_tesseract_output(folder: Path) -> None:
+    """Keep each Tesseract call's output on disk, keyed by a hash of its image and options.
+
+    For measuring changes to the code after Tesseract (the digit reader, the line
+    rules): a re-read then costs the page reader's own time only. Tesseract's
+    output for the same image and options does not change, so the texts are the
+    bench's own.
+    """
+    import ocr.tesseract as tesseract
+
+    folder.mkdir(parents=True, exist_ok=True)
+    run = tesseract._run
+
+    def kept(gray, dpi, languages, psm, output):  # type: ignore[no-untyped-def]
+        digest = hashlib.sha256(repr((gray.shape, dpi, languages, psm, output)).encode())
+        digest.update(gray.tobytes())
+        target = folder / f"{digest.hexdigest()[:32]}.{output}"
+        if target.exists():
+            return target.read_text(encoding="utf-8")
+        text = run(gray, dpi, languages, psm, output)
+        target.write_text(text, encoding="utf-8")
+        return text
+
+    tesseract._run = kept
 
 
 def _make(args: tuple[int, str]) -> str:
@@ -141,6 +176,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("-v", "--verbose", action="store_true", help="show wrong values")
     parser.add_argument("--json", type=Path, help="also write the marks here")
+    parser.add_argument("--tesseract-cache", type=Path,
+                        help="keep Tesseract's output here and make no PDF/A copy (re-reads "
+                             "after a change to the code after Tesseract take the page "
+                             "reader's time only; the texts are the same)")
+    parser.add_argument("--without-line-check", action="store_true",
+                        help="read without the line reader's second opinion "
+                             "(ocr.line_check), to compare on the same letters")
     args = parser.parse_args()
 
     from synthetic_letters import HELD_OUT, TUNING
@@ -149,11 +191,13 @@ def main() -> None:
     print(f"tuning seeds {TUNING.start}-{TUNING.stop - 1}, held-out seeds "
           f"{HELD_OUT.start}-{HELD_OUT.stop - 1}; scoring {args.set} {seeds.start}-{seeds.stop - 1}")
     scans = args.cache / "scans"
-    texts = args.cache / f"text-{ocr_key()}"
+    texts = args.cache / f"text-{ocr_key()}{'-without-line-check' * args.without_line_check}"
     scans.mkdir(parents=True, exist_ok=True)
     texts.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    with Pool(args.workers, initializer=_init_worker) as pool:
+    keep = str(args.tesseract_cache) if args.tesseract_cache else None
+    with Pool(args.workers, initializer=_init_worker,
+              initargs=(keep, not args.without_line_check)) as pool:
         pdfs = pool.map(_make, [(s, str(scans)) for s in seeds])
         made = time.monotonic()
         read = pool.map(_read, [(p, str(texts)) for p in pdfs], chunksize=1)
