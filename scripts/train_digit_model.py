@@ -160,15 +160,7 @@ def render(rng: random.Random, text: str, family: str):
     if rng.random() < 0.5:
         image = image.rotate(rng.uniform(-1.5, 1.5), resample=Image.Resampling.BILINEAR,
                              fillcolor=paper)
-    blur = rng.uniform(0, 1.2)
-    if blur > 0.2:
-        image = image.filter(ImageFilter.GaussianBlur(blur))
-    arr = np.asarray(image, dtype=np.float32)
-    arr += np.random.default_rng(rng.randrange(1 << 30)).normal(0, rng.uniform(0, 18), arr.shape)
-    image = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
-    buf = io.BytesIO()
-    image.save(buf, "JPEG", quality=rng.randint(30, 95))
-    gray = np.asarray(Image.open(buf).convert("L"))
+    gray = scan_effects(image, rng, 1.2, 18)
     ink_rows = np.flatnonzero((gray < (paper + ink) / 2).any(axis=1))
     ink_cols = np.flatnonzero((gray < (paper + ink) / 2).any(axis=0))
     if ink_rows.size == 0:
@@ -178,6 +170,20 @@ def render(rng: random.Random, text: str, family: str):
     left, right = max(0, ink_cols[0] - m), min(gray.shape[1], ink_cols[-1] + m + 1)
     crop = gray[top:bottom, left:right]
     return crop, [(a - left, b - left, lab) for a, b, lab in ranges]
+
+
+def scan_effects(image: Image.Image, rng: random.Random, blur: float, noise: float) -> np.ndarray:
+    """A scanner's blur (up to `blur` px), grey noise (up to `noise` levels)
+    and JPEG compression (quality 30–95) on a grey image."""
+    sigma = rng.uniform(0, blur)
+    if sigma > 0.2:
+        image = image.filter(ImageFilter.GaussianBlur(sigma))
+    arr = np.asarray(image, dtype=np.float32)
+    arr += np.random.default_rng(rng.randrange(1 << 30)).normal(0, rng.uniform(0, noise), arr.shape)
+    image = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
+    buf = io.BytesIO()
+    image.save(buf, "JPEG", quality=rng.randint(30, 95))
+    return np.asarray(Image.open(buf).convert("L"))
 
 
 def samples(rng: random.Random, families: tuple[str, ...], n_tokens: int):
