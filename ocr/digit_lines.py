@@ -39,6 +39,7 @@ import numpy as np
 from ocr.digit_model import (DIGITS, OTHER, SEPARATORS, Glyph, digit_count, digit_model,
                               tesseract_stands)
 from ocr.glyphs import WORK_HEIGHT, binarize, ink_level, smoothed
+from ocr.line_check import check_line
 from ocr.tesseract import Word
 from schemas.thai_dates import MONTH_STARTS
 
@@ -423,6 +424,9 @@ def _fix_segment(words: list[Word], gray: np.ndarray,
                 out[i] = Word(fixed, word.confidence, word.box, word.line)
                 fixes += 1
     out = [w for w in out if w.text]
+    checked = check_line(out, crop, x0, doubtful)
+    fixes += sum(a.text != b.text for a, b in zip(out, checked))
+    out = checked
     if doubtful is not None:
         doubtful += _swallowed(out, glyphs, cut)
     return out, fixes
