@@ -26,6 +26,8 @@ holds a letter in it is left alone: it is not this word's reading.
 
 from __future__ import annotations
 
+import numpy as np
+
 from ocr.digit_model import digit_count
 from ocr.line_model import (HEIGHT, LETTER, STRIDE, Symbol, decode, label_text,
                             line_model, log_likelihood, normalise)
@@ -41,7 +43,8 @@ SLACK = 0.3
 CONTEXT = 3.0
 
 
-def check_line(words: list[Word], crop, x0: int, doubtful: list[str] | None) -> list[Word]:  # type: ignore[no-untyped-def]
+def check_line(words: list[Word], crop: np.ndarray, x0: int,
+               doubtful: list[str] | None) -> list[Word]:
     """`words` (one column of a line, cut as `crop` at page x `x0`) with the
     digits the line reader surely reads otherwise put in."""
     from ocr.page_reader import DIGITISH
@@ -64,20 +67,22 @@ def check_line(words: list[Word], crop, x0: int, doubtful: list[str] | None) -> 
     return out
 
 
-def _checked(word: Word, crop, x0: int) -> str | None:  # type: ignore[no-untyped-def]
-    """The word's text with the line reader's digits, when it surely reads them otherwise."""
+def _checked(word: Word, crop: np.ndarray, x0: int) -> str | None:
+    """The word's text with the line reader's digits, when it surely reads
+    them otherwise (`crop` is the word's neighbourhood, cut at page x `x0`)."""
     from ocr.page_reader import DIGITISH
 
-    band = normalise(crop) if crop.size else crop
-    if not crop.size or band.shape[1] < 4 * STRIDE:
+    match = DIGITISH.search(word.text)
+    if match is None or not crop.size:
+        return None
+    band = normalise(crop)
+    if band.shape[1] < 4 * STRIDE:
         return None
     p = line_model().probabilities(band)
     symbols = decode(p)
     scale = crop.shape[0] / HEIGHT
-    centres = [x0 + (s.x0 + s.x1) / 2 * scale for s in symbols]
-    match = DIGITISH.search(word.text)
-    run = _run_over(symbols, centres, word)
-    if match is None or run is None:
+    run = _run_over(symbols, [x0 + (s.x0 + s.x1) / 2 * scale for s in symbols], word)
+    if run is None:
         return None
     first, last = run
     theirs = "".join(s.text for s in symbols[first:last + 1])
