@@ -143,9 +143,15 @@ def _conv(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _pool(x: np.ndarray, ph: int, pw: int) -> np.ndarray:
-    c, h, w = x.shape
+    """Max pooling over `ph` × `pw` cells (a ragged edge dropped, as PyTorch does)."""
+    _, h, w = x.shape
     h, w = h // ph * ph, w // pw * pw
-    return x[:, :h, :w].reshape(c, h // ph, ph, w // pw, pw).max(axis=(2, 4))
+    out = x[:, 0:h:ph, 0:w:pw]
+    for dy in range(ph):
+        for dx in range(pw):
+            if dy or dx:
+                out = np.maximum(out, x[:, dy:h:ph, dx:w:pw])
+    return out
 
 
 def _lstm(seq: np.ndarray, w: dict[str, np.ndarray], side: str) -> np.ndarray:
@@ -158,10 +164,9 @@ def _lstm(seq: np.ndarray, w: dict[str, np.ndarray], side: str) -> np.ndarray:
     out = np.empty((len(seq), size), np.float32)
     for t in range(len(seq)):
         g = gates_in[t] + wh @ h
-        i, f = _sigmoid(g[:size]), _sigmoid(g[size:2 * size])
-        cell, o = np.tanh(g[2 * size:3 * size]), _sigmoid(g[3 * size:])
-        c = f * c + i * cell
-        h = o * np.tanh(c)
+        gate = _sigmoid(g)  # the cell's input (the third quarter) is tanh'd instead
+        c = gate[size:2 * size] * c + gate[:size] * np.tanh(g[2 * size:3 * size])
+        h = gate[3 * size:] * np.tanh(c)
         out[t] = h
     return out
 
