@@ -22,7 +22,7 @@ from cli.samples import make_letter, render_pages, write_letter
 #: Seeds to look at while improving extraction.
 TUNING = range(500_000, 502_000)
 #: Seeds only ever scored, never looked at while tuning.
-HELD_OUT = range(900_000, 901_000)
+HELD_OUT = range(900_000, 902_000)
 FONTS = ("Laksaman", "Garuda", "Kinnari", "Loma", "Norasi", "Sawasdee", "TlwgTypo",
          "Waree", "Umpush", "Purisa")
 KINDS = ("external", "memo", "order")
