@@ -80,6 +80,8 @@ class LineModel:
     def __init__(self, path: Path = MODEL_PATH) -> None:
         with np.load(path) as data:
             self.w = {k: data[k] for k in data.files}
+        if tuple(str(a) for a in self.w["alphabet"]) != ALPHABET:
+            raise ValueError(f"{path} was trained for another alphabet: {self.w['alphabet']}")
         self.convs = int(self.w["convs"])
         self.pools = [tuple(int(v) for v in p) for p in self.w["pools"]]
 

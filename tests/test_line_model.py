@@ -164,3 +164,12 @@ def test_a_run_reaching_past_the_word_is_not_its_reading():
     words = [Word("วันที่", 90.0, boxes[0], (1, 1, 1))] + [
         Word(t, 90.0, b, (1, 1, 1)) for t, b in zip(("๑๗", "๓๔", "๕๖"), boxes[1:])]
     assert [w.text for w in check_line(words, crop, 0, [])] == ["วันที่", "๑๗", "๓๔", "๕๖"]
+
+
+def test_a_model_of_another_alphabet_is_refused(tmp_path: Path) -> None:
+    with np.load(ROOT / "ocr" / "models" / "digit_lines.npz") as data:
+        arrays = {k: data[k] for k in data.files}
+    arrays["alphabet"] = np.array(ALPHABET[::-1])
+    np.savez(tmp_path / "other.npz", **arrays)
+    with pytest.raises(ValueError, match="another alphabet"):
+        LineModel(tmp_path / "other.npz")
