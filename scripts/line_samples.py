@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ocr.line_model import label_text, normalise  # noqa: E402
 from train_digit_model import (ABBREV, FAMILIES, MONTHS, digits, font,  # noqa: E402
-                               scan_effects, thai_word, token)
+                               graphemes, scan_effects, thai_word, token)
 
 AGENCIES = ("ศธ", "กษ", "อว", "มท", "สธ", "กค", "นร", "พณ", "รง", "ทส", "คค", "ยธ", "วธ",
             "สพป", "สพม", "กห", "ตช", "พม", "สร")
@@ -74,7 +74,7 @@ def _draw(text: str, family: str, px: int, bold: bool, spacing: float,
     draw = ImageDraw.Draw(image)
     x, y = px * 6, px * 3
     if spacing:
-        for ch in _clusters(text):
+        for ch in graphemes(text):
             draw.text((x, y), ch, font=f, fill=ink)
             x += f.getlength(ch) + spacing * 2
         right = int(x)
@@ -83,18 +83,6 @@ def _draw(text: str, family: str, px: int, bold: bool, spacing: float,
         right = int(x + f.getlength(text))
     probe = draw.textbbox((0, y), "0๐", font=f)  # the digits' body: top and baseline
     return image, (probe[1], probe[3]), (px * 6, right)
-
-
-def _clusters(text: str) -> list[str]:
-    import unicodedata
-
-    out: list[str] = []
-    for ch in text:
-        if out and unicodedata.category(ch) == "Mn":
-            out[-1] += ch
-        else:
-            out.append(ch)
-    return out
 
 
 def render_line(rng: random.Random, text: str, family: str) -> np.ndarray | None:
