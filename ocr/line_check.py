@@ -26,11 +26,12 @@ holds a letter in it is left alone: it is not this word's reading.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from ocr.digit_model import digit_count
-from ocr.line_model import (HEIGHT, LETTER, STRIDE, Symbol, decode, label_text,
-                            line_model, log_likelihood, normalise)
+from ocr.line_model import HEIGHT, LETTER, Symbol, label_text, line_model, log_likelihood
 from ocr.tesseract import Word
 
 #: Every symbol of the line reader's run must be its likelier reading at least.
@@ -49,17 +50,17 @@ def check_line(words: list[Word], crop: np.ndarray, x0: int,
     digits the line reader surely reads otherwise put in."""
     from ocr.page_reader import DIGITISH
 
-    targets = [i for i, w in enumerate(words)
-               if len(found := DIGITISH.findall(w.text)) == 1 and digit_count(found[0]) >= 2]
+    # each word is read with `CONTEXT` band heights either side: enough to tell
+    # where its run ends, and a fraction of a long line's cost
+    reach = CONTEXT * crop.shape[0]
     out = list(words)
-    for i in targets:
-        word = out[i]
-        # the word and `CONTEXT` band heights either side: enough to tell where
-        # its run ends, and a fraction of a long line's cost
-        reach = CONTEXT * crop.shape[0]
+    for i, word in enumerate(words):
+        found = list(DIGITISH.finditer(word.text))
+        if len(found) != 1 or digit_count(found[0].group()) < 2:
+            continue
         a = max(0, int(word.box[0] - x0 - reach))
         b = min(crop.shape[1], int(word.box[2] - x0 + reach))
-        text = _checked(word, crop[:, a:b], x0 + a)
+        text = _checked(word, found[0], crop[:, a:b], x0 + a)
         if text is not None:
             out[i] = Word(text, word.confidence, word.box, word.line)
             if doubtful is not None:
@@ -67,19 +68,14 @@ def check_line(words: list[Word], crop: np.ndarray, x0: int,
     return out
 
 
-def _checked(word: Word, crop: np.ndarray, x0: int) -> str | None:
-    """The word's text with the line reader's digits, when it surely reads
-    them otherwise (`crop` is the word's neighbourhood, cut at page x `x0`)."""
-    from ocr.page_reader import DIGITISH
-
-    match = DIGITISH.search(word.text)
-    if match is None or not crop.size:
+def _checked(word: Word, match: re.Match[str], crop: np.ndarray, x0: int) -> str | None:
+    """The word's text with the line reader's digits in place of `match` (its
+    one number), when it surely reads them otherwise (`crop` is the word's
+    neighbourhood, cut at page x `x0`)."""
+    read = line_model().read_band(crop)
+    if read is None:
         return None
-    band = normalise(crop)
-    if band.shape[1] < 4 * STRIDE:
-        return None
-    p = line_model().probabilities(band)
-    symbols = decode(p)
+    p, symbols = read
     scale = crop.shape[0] / HEIGHT
     run = _run_over(symbols, [x0 + (s.x0 + s.x1) / 2 * scale for s in symbols], word)
     if run is None:

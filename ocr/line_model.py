@@ -104,10 +104,19 @@ class LineModel:
 
     def read(self, gray: np.ndarray) -> list[Symbol]:
         """The symbols of a grey line band, best path, left to right."""
+        read = self.read_band(gray)
+        return read[1] if read else []
+
+    def read_band(self, gray: np.ndarray) -> tuple[np.ndarray, list[Symbol]] | None:
+        """The per-column probabilities of a grey line band and its best path,
+        or None for a band too narrow to read (under four output columns)."""
+        if not gray.size:
+            return None
         band = normalise(gray)
         if band.shape[1] < 4 * STRIDE:
-            return []
-        return decode(self.probabilities(band))
+            return None
+        p = self.probabilities(band)
+        return p, decode(p)
 
 
 def decode(p: np.ndarray) -> list[Symbol]:
