@@ -9,7 +9,7 @@ below. Reproducible for a seed on the same versions; nothing is downloaded.
 
 Training needs PyTorch (only here: the reader runs in numpy)::
 
-    .venv/bin/pip install 'torch>=2.4'
+    .venv/bin/pip install -e '.[train]'
     .venv/bin/python scripts/train_line_model.py                 # train + report
     .venv/bin/python scripts/train_line_model.py --lines 4000 --epochs 1   # quick
 
@@ -137,15 +137,23 @@ def train(data, epochs: int, seed: int, threads: int):  # type: ignore[no-untype
     return model
 
 
+def _conv_norms(net):  # type: ignore[no-untyped-def]
+    """The network's convolutions, each with the batch norm after it."""
+    import torch
+
+    convs = [m for m in net.convs if isinstance(m, torch.nn.Conv2d)]
+    norms = [m for m in net.convs if isinstance(m, torch.nn.BatchNorm2d)]
+    return list(zip(convs, norms, strict=True))
+
+
 def save(model, path: Path) -> None:  # type: ignore[no-untyped-def]
     """The weights for `ocr.line_model` in numpy: batch norm folded into the convolutions."""
     import torch
 
     model.eval()
     arrays: dict[str, np.ndarray] = {}
-    convs = [m for m in model.convs if isinstance(m, torch.nn.Conv2d)]
-    norms = [m for m in model.convs if isinstance(m, torch.nn.BatchNorm2d)]
-    for i, (conv, norm) in enumerate(zip(convs, norms)):
+    pairs = _conv_norms(model)
+    for i, (conv, norm) in enumerate(pairs):
         scale = (norm.weight / torch.sqrt(norm.running_var + norm.eps)).detach()
         arrays[f"c{i}_w"] = (conv.weight.detach() * scale[:, None, None, None]).numpy()
         arrays[f"c{i}_b"] = ((conv.bias.detach() - norm.running_mean) * scale
@@ -159,7 +167,7 @@ def save(model, path: Path) -> None:  # type: ignore[no-untyped-def]
     arrays["fc_w"] = model.fc.weight.detach().numpy()
     arrays["fc_b"] = model.fc.bias.detach().numpy()
     arrays = {k: v.astype(np.float32) for k, v in arrays.items()}
-    np.savez_compressed(path, convs=np.array(len(convs)), pools=np.array(POOLS),
+    np.savez_compressed(path, convs=np.array(len(pairs)), pools=np.array(POOLS),
                         alphabet=np.array(ALPHABET), **arrays)
 
 
@@ -172,10 +180,8 @@ def add_check(path: Path, band: np.ndarray) -> None:
     with np.load(path) as data:
         arrays = {k: data[k] for k in data.files}
     net = build().eval()
-    convs = [m for m in net.convs if isinstance(m, torch.nn.Conv2d)]
-    norms = [m for m in net.convs if isinstance(m, torch.nn.BatchNorm2d)]
     with torch.no_grad():
-        for i, (conv, norm) in enumerate(zip(convs, norms)):
+        for i, (conv, norm) in enumerate(_conv_norms(net)):
             conv.weight.copy_(torch.from_numpy(arrays[f"c{i}_w"]))
             conv.bias.copy_(torch.from_numpy(arrays[f"c{i}_b"]))
             norm.weight.fill_(1.0)
